@@ -1,0 +1,2 @@
+// metrogw entry point (placeholder until the server lands).
+int main() { return 0; }

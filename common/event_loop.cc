@@ -1,0 +1,71 @@
+// Timer and Dispatcher implementation.
+#include "common/event_loop.h"
+
+#include <event2/thread.h>
+
+#include <stdexcept>
+
+namespace metrogw {
+
+Timer::Timer(event_base* base, std::function<void()> cb)
+    : cb_(std::move(cb)), ev_(event_new(base, -1, 0, &Timer::onFire, this)) {}
+
+void Timer::enableOnce(std::chrono::milliseconds after) {
+  const timeval tv = toTimeval(after);
+  event_add(ev_.get(), &tv);
+}
+
+void Timer::disable() { event_del(ev_.get()); }
+
+bool Timer::pending() const { return event_pending(ev_.get(), EV_TIMEOUT, nullptr) != 0; }
+
+void Timer::onFire(evutil_socket_t, short, void* arg) { static_cast<Timer*>(arg)->cb_(); }
+
+namespace {
+void enableLibeventThreads() {
+  static const int rc = evthread_use_pthreads();
+  (void)rc;
+}
+}  // namespace
+
+Dispatcher::Dispatcher() {
+  enableLibeventThreads();
+  event_config* cfg = event_config_new();
+  event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+  base_.reset(event_base_new_with_config(cfg));
+  event_config_free(cfg);
+  if (!base_) throw std::runtime_error("event_base_new failed");  // start-up only, not request path
+  post_event_.reset(event_new(base_.get(), -1, EV_PERSIST, &Dispatcher::onPosted, this));
+}
+
+Dispatcher::~Dispatcher() {
+  post_event_.reset();
+}
+
+void Dispatcher::post(std::function<void()> fn) {
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(std::move(fn));
+  }
+  event_active(post_event_.get(), EV_READ, 0);
+}
+
+void Dispatcher::onPosted(evutil_socket_t, short, void* arg) { static_cast<Dispatcher*>(arg)->runPosted(); }
+
+void Dispatcher::runPosted() {
+  std::deque<std::function<void()>> batch;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    batch.swap(queue_);
+  }
+  for (auto& fn : batch) fn();
+}
+
+void Dispatcher::run() {
+  event_add(post_event_.get(), nullptr);
+  event_base_loop(base_.get(), EVLOOP_NO_EXIT_ON_EMPTY);
+}
+
+void Dispatcher::exit() { event_base_loopbreak(base_.get()); }
+
+}  // namespace metrogw

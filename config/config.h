@@ -1,0 +1,136 @@
+// The node's configuration: the typed model every other folder reads, and the strict YAML loader.
+//
+// A Config is immutable once loaded; reloads build a new one and swap a shared_ptr<const Config>.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace metrogw::config {
+
+using Millis = std::chrono::milliseconds;
+
+// Server side TLS for a listener. A non-empty client_ca turns on mutual TLS: clients without a
+// certificate chaining to it are refused during the handshake.
+struct ServerTls {
+  std::string cert_file;
+  std::string key_file;
+  std::string client_ca_file;     // empty: no client certificate requested
+  bool session_tickets = true;
+  std::string min_version = "1.2";  // "1.2" or "1.3"
+};
+
+struct Listener {
+  std::string name;
+  std::string address = "0.0.0.0";
+  uint16_t port = 0;  // 0: pick a free port (tests); the bound port is logged
+  std::optional<ServerTls> tls;
+};
+
+struct Limits {
+  uint32_t max_header_bytes = 16 * 1024;         // -> 431
+  uint64_t max_body_bytes = 8 * 1024 * 1024;     // -> 413
+  Millis header_timeout{10'000};                 // first byte to end of headers -> 408
+  Millis body_timeout{30'000};                   // between body reads -> 408
+  Millis idle_timeout{60'000};                   // keep-alive idle -> close
+  uint32_t max_connections_per_worker = 10'000;
+  uint32_t buffer_high_watermark = 256 * 1024;   // bytes queued before reads are paused
+  Millis drain_timeout{15'000};                  // SIGTERM: finish in-flight requests up to this
+};
+
+struct Admin {
+  std::string address = "127.0.0.1";
+  uint16_t port = 9901;  // 0: pick a free port; the bound port is logged
+};
+
+// Upstream TLS: verify the server against ca_file; server_name is sent as SNI and checked.
+struct UpstreamTls {
+  std::string ca_file;
+  std::string server_name;
+  std::string cert_file;  // optional client certificate (mTLS to peers)
+  std::string key_file;
+};
+
+struct HostAddress {
+  std::string host;
+  uint16_t port = 0;
+};
+
+struct RetryPolicy {
+  uint32_t max_retries = 1;        // per request, idempotent methods only
+  double budget_percent = 20.0;    // retries may be at most this % of active requests...
+  uint32_t min_retry_concurrency = 3;  // ...but this many concurrent retries are always allowed
+  bool retry_on_5xx = true;        // 502/503/504 from upstream count as retryable
+};
+
+struct CircuitBreaker {
+  uint32_t max_pending = 1024;  // requests waiting for a connection
+  uint32_t max_active = 1024;   // requests in flight to the cluster
+};
+
+struct OutlierDetection {
+  uint32_t consecutive_5xx = 5;  // 0 disables
+  Millis base_ejection{30'000};
+};
+
+struct Cluster {
+  std::string name;
+  std::vector<HostAddress> hosts;
+  Millis connect_timeout{1'000};
+  Millis request_timeout{15'000};  // from request sent to last response byte
+  uint32_t max_idle_per_host = 64;  // keep-alive connections kept per worker per host
+  RetryPolicy retry;
+  CircuitBreaker circuit_breaker;
+  OutlierDetection outlier;
+  std::optional<UpstreamTls> tls;
+};
+
+enum class PathMatch { kExact, kPrefix, kTemplate };
+
+struct Route {
+  std::string name;                 // metrics label; defaults to the path
+  std::vector<std::string> methods;  // empty: any method
+  PathMatch match = PathMatch::kPrefix;
+  std::string path;                 // "/v1/", "/healthz", "/v1/hospitals/{id}"
+  std::string cluster;              // exactly one of cluster / handler
+  std::string handler;
+  std::vector<std::string> listeners;  // empty: every listener
+  std::optional<Millis> timeout;    // overrides the cluster's request_timeout
+  std::string prefix_rewrite;       // optional: replaces the matched prefix when proxying
+};
+
+struct Config {
+  std::string source;               // file path it was loaded from, for messages
+  uint32_t workers = 0;             // 0: one per core
+  std::string log_level = "info";
+  bool access_log = true;
+  Admin admin;
+  Limits limits;
+  std::vector<Listener> listeners;
+  std::vector<Cluster> clusters;
+  std::vector<Route> routes;
+
+  [[nodiscard]] const Cluster* findCluster(const std::string& name) const;
+};
+
+using ConfigPtr = std::shared_ptr<const Config>;
+
+// Strict loading: unknown keys, wrong types, out-of-range values, missing required keys, dangling
+// references (route -> cluster/listener) and unreadable TLS files are all errors. Every error names
+// the file and line ("f.yaml:12: routes[0].cluster: unknown cluster 'x'"); all errors are collected,
+// joined by newlines, in the returned status's message.
+struct LoadOptions {
+  std::vector<std::string> known_handlers;  // names accepted in `handler:` (the gateway's registry)
+  bool check_files = true;                  // verify TLS files exist and are readable
+};
+[[nodiscard]] StatusOr<ConfigPtr> loadFile(const std::string& path, const LoadOptions& options);
+[[nodiscard]] StatusOr<ConfigPtr> loadString(const std::string& yaml, const std::string& source_name,
+                                             const LoadOptions& options);
+
+}  // namespace metrogw::config
