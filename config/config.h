@@ -110,6 +110,8 @@ struct Config {
   uint32_t workers = 0;             // 0: one per core
   std::string log_level = "info";
   bool access_log = true;
+  std::string access_log_path = "-";  // "-": stdout
+  std::string node_name = "metrogw";  // shown in logs, /v1/node and the Server header
   Admin admin;
   Limits limits;
   std::vector<Listener> listeners;
