@@ -6,6 +6,7 @@
 
 #include <openssl/ssl.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -25,13 +26,17 @@ class ServerContext {
   [[nodiscard]] static StatusOr<std::shared_ptr<ServerContext>> create(const config::ServerTls& cfg);
   [[nodiscard]] SSL_CTX* native() const { return ctx_.get(); }
   [[nodiscard]] bool mutual() const { return mutual_; }
-  // Seconds until the leaf certificate's notAfter (negative when expired).
+  // Seconds until the leaf certificate's notAfter (negative when expired), measured at create().
   [[nodiscard]] int64_t secondsUntilExpiry() const { return expiry_seconds_; }
+  // The leaf certificate's notAfter as Unix seconds: a gauge of this stays right for a long-lived
+  // context, where secondsUntilExpiry() goes stale.
+  [[nodiscard]] int64_t notAfterUnixSeconds() const { return not_after_unix_; }
 
  private:
   SslCtxPtr ctx_;
   bool mutual_ = false;
   int64_t expiry_seconds_ = 0;
+  int64_t not_after_unix_ = 0;
 };
 
 class ClientContext {
