@@ -36,10 +36,29 @@ Dispatcher::Dispatcher() {
   event_config_free(cfg);
   if (!base_) throw std::runtime_error("event_base_new failed");  // start-up only, not request path
   post_event_.reset(event_new(base_.get(), -1, EV_PERSIST, &Dispatcher::onPosted, this));
+  deferred_event_.reset(event_new(
+      base_.get(), -1, 0, [](evutil_socket_t, short, void* arg) { static_cast<Dispatcher*>(arg)->clearDeferred(); },
+      this));
 }
 
 Dispatcher::~Dispatcher() {
+  clearDeferred();
+  deferred_event_.reset();
   post_event_.reset();
+}
+
+void Dispatcher::deferredDelete(std::unique_ptr<DeferredDeletable> obj) {
+  deferred_.push_back(std::move(obj));
+  if (deferred_.size() == 1) event_active(deferred_event_.get(), EV_TIMEOUT, 0);
+}
+
+void Dispatcher::clearDeferred() {
+  // Destructors may defer more objects; loop until none are left.
+  while (!deferred_.empty()) {
+    std::vector<std::unique_ptr<DeferredDeletable>> batch;
+    batch.swap(deferred_);
+    batch.clear();
+  }
 }
 
 void Dispatcher::post(std::function<void()> fn) {

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace metrogw {
 
@@ -49,6 +50,14 @@ class Timer {
   EventPtr ev_;
 };
 
+// Objects that may be destroyed from inside their own callbacks are handed to
+// Dispatcher::deferredDelete() and freed on the next loop turn, after every callback on the stack
+// has returned.
+class DeferredDeletable {
+ public:
+  virtual ~DeferredDeletable() = default;
+};
+
 class Dispatcher {
  public:
   Dispatcher();
@@ -60,6 +69,10 @@ class Dispatcher {
 
   // Thread-safe: queues `fn` to run on the dispatcher's thread on its next loop turn.
   void post(std::function<void()> fn);
+
+  // Owner thread only: frees `obj` on the next loop turn.
+  void deferredDelete(std::unique_ptr<DeferredDeletable> obj);
+  void clearDeferred();
 
   // Runs the loop until exit() is called (from the owning thread or through post()).
   void run();
@@ -73,6 +86,8 @@ class Dispatcher {
   EventPtr post_event_;
   std::mutex mutex_;
   std::deque<std::function<void()>> queue_;
+  EventPtr deferred_event_;
+  std::vector<std::unique_ptr<DeferredDeletable>> deferred_;
 };
 
 }  // namespace metrogw

@@ -1,0 +1,44 @@
+// RFC 9457 problem details: the one shape every error answer takes.
+//
+// `type` is a stable URI, `urn:metrogw:problem:<slug>`; partners branch on it, so a slug never
+// changes meaning once published (README "Errors" lists them).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace metrogw::gateway::http {
+
+enum class Problem {
+  kMalformedRequest,     // 400
+  kNotFound,             // 404
+  kMethodNotAllowed,     // 405
+  kRequestTimeout,       // 408
+  kBodyTooLarge,         // 413
+  kHeaderTooLarge,       // 431
+  kNotImplemented,       // 501
+  kBadGateway,           // 502
+  kUpstreamUnavailable,  // 503
+  kCircuitOpen,          // 503
+  kDraining,             // 503
+  kTooManyConnections,   // 503
+  kUpstreamTimeout,      // 504
+  kInternal,             // 500
+};
+
+struct ProblemInfo {
+  int status;
+  std::string_view slug;
+  std::string_view title;
+};
+
+[[nodiscard]] const ProblemInfo& problemInfo(Problem p);
+[[nodiscard]] std::string problemType(Problem p);  // "urn:metrogw:problem:<slug>"
+
+// The JSON body: {"type":..,"title":..,"status":..,"detail":..,"instance":..}. `detail` must not
+// contain personal data; `request_id` becomes `instance` as "urn:metrogw:request:<id>".
+[[nodiscard]] std::string problemBody(Problem p, std::string_view detail, std::string_view request_id);
+
+[[nodiscard]] std::string_view reasonPhrase(int status);
+
+}  // namespace metrogw::gateway::http

@@ -1,0 +1,35 @@
+// What a connection knows about the exchange in progress; feeds the access log and metrics.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/clock.h"
+#include "gateway/http/parser.h"
+#include "gateway/router/router.h"
+#include "gateway/server/snapshot.h"
+
+namespace metrogw::gateway {
+
+struct RequestInfo {
+  SnapshotPtr snapshot;  // pins the route and cluster config this exchange started with
+  http::MessageHead head;
+  std::string request_id;
+  MonotonicTime start{};
+  int64_t start_unix_ms = 0;
+  const RouteEntry* route = nullptr;
+  PathParams params;
+  int status = 0;
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+  uint32_t retries = 0;
+  std::string upstream_host;
+  std::string flags;
+
+  void addFlag(std::string_view f) {
+    if (!flags.empty()) flags += ',';
+    flags += f;
+  }
+};
+
+}  // namespace metrogw::gateway
