@@ -35,20 +35,27 @@ struct AccessLogEntry {
 
 class AccessLog {
  public:
-  // path "-" or "" means stdout.
+  // path "-" or "" means stdout (not closed by the destructor). Otherwise appends to the file,
+  // creating it 0640; the error names the path.
   static StatusOr<std::unique_ptr<AccessLog>> open(const std::string& path);
   ~AccessLog();
+  AccessLog(const AccessLog&) = delete;
+  AccessLog& operator=(const AccessLog&) = delete;
   void record(const AccessLogEntry& entry);
+  // Writes everything buffered (retrying partial writes and EINTR). On a write error the buffered
+  // lines are dropped and a warning is logged once; it never waits for a non-blocking fd.
   void flush();
 
  private:
   explicit AccessLog(int fd, bool owns);
   int fd_;
   bool owns_fd_;
+  bool write_failed_ = false;  // warn once per log, not per dropped batch
   std::string buffer_;
 };
 
-// Formats one entry as a JSON object plus '\n' (exposed for tests).
+// Appends one entry to `out` as a JSON object plus '\n' (exposed for tests). Empty caller, route,
+// cluster, upstream and flags are omitted.
 void formatAccessLogLine(const AccessLogEntry& entry, std::string& out);
 
 }  // namespace metrogw::observability

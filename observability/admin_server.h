@@ -31,15 +31,20 @@ class AdminServer {
   AdminServer(const AdminServer&) = delete;
   AdminServer& operator=(const AdminServer&) = delete;
 
-  // Before start(): extra GET handlers by exact path, and readiness checks (all must pass).
+  // Before start(): extra GET handlers by exact path (query string ignored; /metrics, /healthz and
+  // /readyz are built in and take precedence), and readiness checks (all must pass). Calls after
+  // start() are ignored with an error log.
   void addHandler(const std::string& path, AdminHandler handler);
   void addReadinessCheck(ReadinessCheck check);
 
-  // Binds and starts serving on a new thread. port 0 picks a free port; see port().
+  // Binds and starts serving on a new thread. port 0 picks a free port; see port(). Single use:
+  // a second start() fails. GET and HEAD are served (HEAD: same headers, no body); any other
+  // method gets 405 problem+json, an unknown path 404 problem+json. Requests time out after 10 s.
   [[nodiscard]] Status start(const std::string& address, uint16_t port);
   [[nodiscard]] uint16_t port() const;
   // Marks the node not ready (e.g. while draining); /readyz answers 503 afterwards.
   void setDraining(bool draining);
+  // Ends the loop and joins the thread; idempotent. Never call it from a handler (admin thread).
   void stop();
 
  private:

@@ -4,6 +4,10 @@
 // Usage: declare families once at start-up, look up cells once (per worker, per label set) and
 // keep the references: cells are never moved or freed while the Registry lives. Looking up a cell
 // takes a mutex and may allocate; incrementing one does neither. Scrape from any thread.
+//
+// Merging: counters and histograms are summed over shards; gauges too, so a gauge cell holds one
+// worker's share (e.g. its open connections) and set() on one shard does not touch the others.
+// Histogram observations are clamped to [0, 1.8e13]; NaN counts as 0.
 #pragma once
 
 #include <atomic>
@@ -64,6 +68,8 @@ class Registry : public prometheus::Collectable {
                         std::vector<double> bounds);
 
   // Stable references; label_values must match the family's label count. shard < shards().
+  // Misuse (unknown id, wrong type or label count, shard out of range) logs an error and returns
+  // a cell that is never exported, rather than crashing.
   CounterCell& counter(FamilyId family, uint32_t shard, const std::vector<std::string>& label_values);
   GaugeCell& gauge(FamilyId family, uint32_t shard, const std::vector<std::string>& label_values);
   HistogramCell& histogram(FamilyId family, uint32_t shard, const std::vector<std::string>& label_values);
