@@ -2,7 +2,6 @@
 #include "gateway/server/connection.h"
 
 #include <event2/buffer.h>
-#include <event2/bufferevent_ssl.h>
 
 #include <chrono>
 
@@ -31,22 +30,14 @@ int64_t unixMillis() {
 
 }  // namespace
 
-ServerConnection::ServerConnection(Worker& worker, ListenerRuntime& listener, evutil_socket_t fd, std::string peer,
-                                   SSL* ssl)
+ServerConnection::ServerConnection(Worker& worker, ListenerRuntime& listener, int fd, std::string peer, SSL* ssl)
     : worker_(worker),
       listener_(listener),
       peer_(std::move(peer)),
-      ssl_(ssl),
+      transport_(acceptTransport(worker.dispatcher().base(), fd, ssl)),
       parser_(http::MessageKind::kRequest, *this, worker.snapshot()->config->limits.max_header_bytes),
       timer_(worker.dispatcher().base(), [this] { onTimeout(); }) {
-  event_base* base = worker.dispatcher().base();
-  if (ssl_ != nullptr) {
-    bev_.reset(bufferevent_openssl_socket_new(base, fd, ssl_, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE));
-    bufferevent_openssl_set_allow_dirty_shutdown(bev_.get(), 1);
-  } else {
-    bev_.reset(bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE));
-    handshake_done_ = true;
-  }
+  handshake_done_ = ssl == nullptr;
   listener_.cells.active.add(1);
   listener_.cells.total.inc();
 }
@@ -57,10 +48,8 @@ const std::string& ServerConnection::listenerName() const { return listener_.nam
 
 void ServerConnection::start() {
   const auto& limits = worker_.snapshot()->config->limits;
-  bufferevent_setcb(bev_.get(), &ServerConnection::onRead, &ServerConnection::onWrite, &ServerConnection::onEvent,
-                    this);
-  bufferevent_setwatermark(bev_.get(), EV_READ, 0, limits.buffer_high_watermark);
-  bufferevent_enable(bev_.get(), EV_READ | EV_WRITE);
+  transport_->setCallbacks(this);
+  transport_->setReadLimit(limits.buffer_high_watermark);
   // The header timeout also bounds the TLS handshake.
   armTimer(handshake_done_ ? TimerMode::kIdle : TimerMode::kHeaders);
 }
@@ -71,7 +60,7 @@ void ServerConnection::drain() {
   if (phase_ == Phase::kIdle && !response_started_) close();
 }
 
-size_t ServerConnection::outputLength() const { return evbuffer_get_length(bufferevent_get_output(bev_.get())); }
+size_t ServerConnection::outputLength() const { return evbuffer_get_length(transport_->output()); }
 
 bool ServerConnection::outputAboveWatermark() const {
   return outputLength() > worker_.snapshot()->config->limits.buffer_high_watermark;
@@ -79,37 +68,31 @@ bool ServerConnection::outputAboveWatermark() const {
 
 // ---- libevent callbacks ----
 
-void ServerConnection::onRead(bufferevent*, void* arg) { static_cast<ServerConnection*>(arg)->processInput(); }
-
-void ServerConnection::onWrite(bufferevent*, void* arg) {
-  auto* self = static_cast<ServerConnection*>(arg);
-  if (self->closed_) return;
-  if (self->closing_) {
-    if (self->outputLength() == 0) self->close();
+void ServerConnection::onTransportDrained() {
+  if (closed_) return;
+  if (closing_) {
+    close();
     return;
   }
-  if (self->stream_) self->stream_->onClientWritable();
+  if (stream_) stream_->onClientWritable();
 }
 
-void ServerConnection::onEvent(bufferevent*, short what, void* arg) {
-  static_cast<ServerConnection*>(arg)->handleEvent(what);
-}
-
-void ServerConnection::handleEvent(short what) {
+void ServerConnection::onTransportEvent(TransportEvent event) {
   if (closed_) return;
-  if ((what & BEV_EVENT_CONNECTED) != 0) {
+  if (event == TransportEvent::kConnected) {
     handshake_done_ = true;
-    caller_ = tls::peerSubject(ssl_);
+    caller_ = tls::peerSubject(transport_->ssl());
     armTimer(TimerMode::kIdle);
+    processInput();
     return;
   }
   if (!handshake_done_) {
     listener_.cells.tls_failures.inc();
     log::debug("tls", "handshake failed from " + peer_ + ": " + tls::drainErrors());
-  } else if ((what & BEV_EVENT_EOF) != 0 && phase_ == Phase::kWaiting && !response_complete_) {
+  } else if (event == TransportEvent::kEof && phase_ == Phase::kWaiting && !response_complete_) {
     // Client half-closed after a complete request: still answer, then close.
     keep_alive_ = false;
-    bufferevent_disable(bev_.get(), EV_READ);
+    transport_->setReadEnabled(false);
     return;
   }
   close();
@@ -133,7 +116,7 @@ bool ServerConnection::parseSome() {
     return !closed_ && !closing_;
   }
   if (stream_ && !stream_->acceptingBody()) return false;
-  evbuffer* in = bufferevent_get_input(bev_.get());
+  evbuffer* in = transport_->input();
   if (evbuffer_get_length(in) == 0) return false;
   if (phase_ == Phase::kIdle) {
     phase_ = Phase::kHeaders;
@@ -168,6 +151,9 @@ void ServerConnection::onParseError(http::ParseError error) {
   request_complete_ = true;
   sendProblem(too_large ? http::Problem::kHeaderTooLarge : http::Problem::kMalformedRequest,
               too_large ? "request head exceeds the configured limit" : parser_.lastErrorName());
+  // The parser cannot continue after an error: answer, then close.
+  recordExchange();
+  closeAfterWrite();
 }
 
 bool ServerConnection::onHeaders(http::MessageHead& head) {
@@ -224,7 +210,8 @@ void ServerConnection::startStream(std::unique_ptr<Stream> stream) {
   stream_ = std::move(stream);
   if (expect_continue_ && phase_ == Phase::kBody) {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-    evbuffer_add(bufferevent_get_output(bev_.get()), kContinue.data(), kContinue.size());
+    evbuffer_add(out(), kContinue.data(), kContinue.size());
+    transport_->flushSoon();
   }
   stream_->start();
 }
@@ -318,7 +305,8 @@ void ServerConnection::writeHead(int status, const http::HeaderMap* headers, std
     http::appendHeader(out, "Connection", "keep-alive");
   }
   out.append("\r\n");
-  evbuffer_add(bufferevent_get_output(bev_.get()), out.data(), out.size());
+  evbuffer_add(this->out(), out.data(), out.size());
+  transport_->flushSoon();
   request_.status = status;
   response_started_ = true;
   framing_ = framing;
@@ -329,7 +317,7 @@ void ServerConnection::sendLocal(LocalResponse response) {
   const bool head_only = request_.head.method == "HEAD";
   writeHead(response.status, &response.headers, response.content_type, response.body.size(), Framing::kLength);
   if (!head_only) {
-    evbuffer_add(bufferevent_get_output(bev_.get()), response.body.data(), response.body.size());
+    evbuffer_add(out(), response.body.data(), response.body.size());
     request_.bytes_out += response.body.size();
   }
   endResponse();
@@ -349,19 +337,20 @@ void ServerConnection::beginResponse(int status, http::HeaderMap& headers, Frami
 
 void ServerConnection::sendBody(std::string_view data) {
   if (closed_) return;
-  evbuffer* out = bufferevent_get_output(bev_.get());
   request_.bytes_out += data.size();
   if (framing_ == Framing::kChunked) {
-    http::writeChunk(out, data);
+    http::writeChunk(out(), data);
   } else {
-    evbuffer_add(out, data.data(), data.size());
+    evbuffer_add(out(), data.data(), data.size());
   }
+  transport_->flushSoon();
 }
 
 void ServerConnection::endResponse() {
   if (closed_) return;
   if (framing_ == Framing::kChunked && request_.head.method != "HEAD") {
-    http::writeLastChunk(bufferevent_get_output(bev_.get()));
+    http::writeLastChunk(out());
+    transport_->flushSoon();
   }
   response_complete_ = true;
   if (!request_complete_ && phase_ == Phase::kBody) keep_alive_ = false;  // body left unread
@@ -445,7 +434,7 @@ void ServerConnection::closeAfterWrite() {
   if (closed_ || closing_) return;
   closing_ = true;
   armTimer(TimerMode::kNone);
-  bufferevent_disable(bev_.get(), EV_READ);
+  transport_->setReadEnabled(false);
   if (stream_) {
     stream_->onClientGone();
     worker_.dispatcher().deferredDelete(std::move(stream_));
@@ -463,7 +452,7 @@ void ServerConnection::close() {
   if (closed_) return;
   closed_ = true;
   timer_.disable();
-  if (phase_ != Phase::kIdle && request_.status == 0 && !request_.head.method.empty()) {
+  if (phase_ != Phase::kIdle && !response_started_ && !request_.head.method.empty()) {
     request_.status = 499;  // client went away before the answer (nginx's convention)
     request_.addFlag("CC");
     recordExchange();
@@ -472,8 +461,7 @@ void ServerConnection::close() {
     stream_->onClientGone();
     worker_.dispatcher().deferredDelete(std::move(stream_));
   }
-  bufferevent_disable(bev_.get(), EV_READ | EV_WRITE);
-  bufferevent_setcb(bev_.get(), nullptr, nullptr, nullptr, nullptr);
+  transport_->close();
   worker_.removeConnection(this);  // hands us to deferred delete
 }
 

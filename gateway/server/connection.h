@@ -4,8 +4,6 @@
 // dispatcher's deferred delete, so any callback may close it.
 #pragma once
 
-#include <event2/bufferevent.h>
-#include <openssl/ssl.h>
 
 #include <memory>
 #include <string>
@@ -16,6 +14,7 @@
 #include "gateway/http/problem.h"
 #include "gateway/server/request_info.h"
 #include "gateway/server/stream.h"
+#include "gateway/transport/transport.h"
 
 namespace metrogw::gateway {
 
@@ -25,9 +24,10 @@ struct ListenerRuntime;
 // How the response body is framed towards the client.
 enum class Framing { kNone, kLength, kChunked, kClose };
 
-class ServerConnection : public DeferredDeletable, private http::ParserCallbacks {
+class ServerConnection : public DeferredDeletable, private http::ParserCallbacks, private TransportCallbacks {
  public:
-  ServerConnection(Worker& worker, ListenerRuntime& listener, evutil_socket_t fd, std::string peer, SSL* ssl);
+  // Takes ownership of `fd` and of `ssl` (null on plain listeners).
+  ServerConnection(Worker& worker, ListenerRuntime& listener, int fd, std::string peer, SSL* ssl);
   ~ServerConnection() override;
   ServerConnection(const ServerConnection&) = delete;
   ServerConnection& operator=(const ServerConnection&) = delete;
@@ -41,7 +41,7 @@ class ServerConnection : public DeferredDeletable, private http::ParserCallbacks
   [[nodiscard]] RequestInfo& request() { return request_; }
   [[nodiscard]] const std::string& peer() const { return peer_; }
   [[nodiscard]] const std::string& caller() const { return caller_; }
-  [[nodiscard]] bool tls() const { return ssl_ != nullptr; }
+  [[nodiscard]] bool tls() const { return transport_->ssl() != nullptr; }
   [[nodiscard]] const std::string& listenerName() const;
   [[nodiscard]] bool responseStarted() const { return response_started_; }
   [[nodiscard]] bool requestComplete() const { return request_complete_; }
@@ -63,10 +63,10 @@ class ServerConnection : public DeferredDeletable, private http::ParserCallbacks
   enum class Phase { kIdle, kHeaders, kBody, kWaiting };
   enum class TimerMode { kNone, kIdle, kHeaders, kBody };
 
-  static void onRead(bufferevent* bev, void* arg);
-  static void onWrite(bufferevent* bev, void* arg);
-  static void onEvent(bufferevent* bev, short what, void* arg);
-  void handleEvent(short what);
+  void onTransportRead() override { processInput(); }
+  void onTransportDrained() override;
+  void onTransportEvent(TransportEvent event) override;
+  [[nodiscard]] evbuffer* out() { return transport_->output(); }
   void processInput();
   [[nodiscard]] bool parseSome();
   void onParseError(http::ParseError error);
@@ -89,9 +89,8 @@ class ServerConnection : public DeferredDeletable, private http::ParserCallbacks
   Worker& worker_;
   ListenerRuntime& listener_;
   std::string peer_;
-  SSL* ssl_;
   std::string caller_;
-  BufferEventPtr bev_;
+  std::unique_ptr<Transport> transport_;
   http::Parser parser_;
   Timer timer_;
   TimerMode timer_mode_ = TimerMode::kNone;

@@ -126,16 +126,19 @@ void ProxyStream::writeRequest() {
   } else {
     evbuffer_add_buffer(out, pending_.get());
   }
+  upstream_->flush();
 }
 
 void ProxyStream::appendBody(std::string_view data) {
-  evbuffer* target = (upstream_ready_ && upstream_ != nullptr) ? upstream_->output() : pending_.get();
+  const bool direct = upstream_ready_ && upstream_ != nullptr;
+  evbuffer* target = direct ? upstream_->output() : pending_.get();
   const size_t before = evbuffer_get_length(target);
   if (chunked_) {
     http::writeChunk(target, data);
   } else {
     evbuffer_add(target, data.data(), data.size());
   }
+  if (direct) upstream_->flush();
   if (!idempotent_ || !retry_copy_ok_) return;
   const size_t added = evbuffer_get_length(target) - before;
   if (retry_copy_.size() + added > kMaxRetryBody) {
@@ -161,6 +164,7 @@ void ProxyStream::onRequestComplete() {
   if (finished_ || !chunked_) return;
   evbuffer* target = (upstream_ready_ && upstream_ != nullptr) ? upstream_->output() : pending_.get();
   http::writeLastChunk(target);
+  if (upstream_ready_ && upstream_ != nullptr) upstream_->flush();
   if (idempotent_ && retry_copy_ok_) retry_copy_ += "0\r\n\r\n";
 }
 

@@ -1,9 +1,6 @@
 // UpstreamConnection: connect (with timeout), TLS, response parsing and pool parking.
 #include "gateway/upstream/upstream_connection.h"
 
-#include <event2/bufferevent_ssl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include "gateway/server/snapshot.h"
 #include "gateway/upstream/cluster_state.h"
@@ -11,6 +8,7 @@
 namespace metrogw::gateway {
 namespace {
 constexpr uint32_t kMaxResponseHeaderBytes = 64 * 1024;
+constexpr size_t kReadLimit = 256 * 1024;
 }
 
 UpstreamConnection::UpstreamConnection(ClusterState& cluster, HostState& host)
@@ -23,27 +21,19 @@ UpstreamConnection::~UpstreamConnection() = default;
 
 bool UpstreamConnection::connect(UpstreamCallbacks* callbacks) {
   callbacks_ = callbacks;
-  event_base* base = cluster_.dispatcher().base();
   const ResolvedHost& addr = *host_.address;
+  SSL* ssl = nullptr;
   if (tls::ClientContext* tls = cluster_.tls()) {
-    SSL* ssl = tls->newSsl(addr.host);
-    bev_.reset(bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE));
-    if (bev_) bufferevent_openssl_set_allow_dirty_shutdown(bev_.get(), 1);
-  } else {
-    bev_.reset(bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE));
+    ssl = tls->newSsl(addr.host);
+    if (ssl == nullptr) return false;
   }
-  if (!bev_) return false;
-  bufferevent_setcb(bev_.get(), &UpstreamConnection::onRead, &UpstreamConnection::onWrite,
-                    &UpstreamConnection::onEvent, this);
+  auto t = connectTransport(cluster_.dispatcher().base(), reinterpret_cast<const sockaddr*>(&addr.addr),
+                            addr.addr_len, ssl);
+  if (!t.isOk()) return false;
+  transport_ = std::move(t).value();
+  transport_->setCallbacks(this);
+  transport_->setReadLimit(kReadLimit);
   connect_timer_.enableOnce(cluster_.config().connect_timeout);
-  if (bufferevent_socket_connect(bev_.get(), reinterpret_cast<const sockaddr*>(&addr.addr),
-                                 static_cast<int>(addr.addr_len)) != 0) {
-    connect_timer_.disable();
-    return false;
-  }
-  const evutil_socket_t fd = bufferevent_getfd(bev_.get());
-  const int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   cluster_.cells().cx_active.add(1);
   counted_ = true;
   return true;
@@ -56,18 +46,14 @@ void UpstreamConnection::attach(UpstreamCallbacks* callbacks) {
   reusable_ = false;
   parser_.resume();
   parser_.expectNoBody(false);
-  bufferevent_enable(bev_.get(), EV_READ | EV_WRITE);
+  transport_->setReadEnabled(true);
 }
 
 size_t UpstreamConnection::outputLength() const { return evbuffer_get_length(output()); }
 
 void UpstreamConnection::pauseReading(bool pause) {
   if (closed_) return;
-  if (pause) {
-    bufferevent_disable(bev_.get(), EV_READ);
-  } else {
-    bufferevent_enable(bev_.get(), EV_READ);
-  }
+  transport_->setReadEnabled(!pause);
 }
 
 void UpstreamConnection::abandon() {
@@ -81,18 +67,11 @@ void UpstreamConnection::abandon() {
 void UpstreamConnection::park() {
   callbacks_ = nullptr;
   // Stay readable: an idle connection only reads EOF (peer closed) or junk; either removes it.
-  bufferevent_enable(bev_.get(), EV_READ);
+  transport_->setReadEnabled(true);
 }
 
-void UpstreamConnection::onRead(bufferevent*, void* arg) { static_cast<UpstreamConnection*>(arg)->handleRead(); }
-
-void UpstreamConnection::onWrite(bufferevent*, void* arg) {
-  auto* self = static_cast<UpstreamConnection*>(arg);
-  if (self->callbacks_ != nullptr) self->callbacks_->onUpstreamWritable();
-}
-
-void UpstreamConnection::onEvent(bufferevent*, short what, void* arg) {
-  static_cast<UpstreamConnection*>(arg)->handleEvent(what);
+void UpstreamConnection::onTransportDrained() {
+  if (callbacks_ != nullptr) callbacks_->onUpstreamWritable();
 }
 
 void UpstreamConnection::handleRead() {
@@ -102,7 +81,7 @@ void UpstreamConnection::handleRead() {
     close();
     return;
   }
-  evbuffer* in = bufferevent_get_input(bev_.get());
+  evbuffer* in = transport_->input();
   in_read_ = true;
   while (!closed_ && !complete_ && !abandoned_ && evbuffer_get_length(in) > 0) {
     evbuffer_iovec vec;
@@ -126,15 +105,14 @@ void UpstreamConnection::handleRead() {
   }
 }
 
-void UpstreamConnection::handleEvent(short what) {
-  if ((what & BEV_EVENT_CONNECTED) != 0) {
+void UpstreamConnection::onTransportEvent(TransportEvent event) {
+  if (event == TransportEvent::kConnected) {
     connect_timer_.disable();
     connected_ = true;
-    bufferevent_enable(bev_.get(), EV_READ | EV_WRITE);
     if (callbacks_ != nullptr) callbacks_->onUpstreamReady();
     return;
   }
-  if ((what & BEV_EVENT_EOF) != 0 && callbacks_ != nullptr && connected_) {
+  if (event == TransportEvent::kEof && callbacks_ != nullptr && connected_) {
     // A response delimited by close completes here.
     const http::ParseResult r = parser_.finish();
     if (r.error == http::ParseError::kNone && complete_) {
@@ -149,7 +127,7 @@ void UpstreamConnection::handleEvent(short what) {
     close();
     return;
   }
-  const bool tls_error = (what & BEV_EVENT_ERROR) != 0 && bufferevent_get_openssl_error(bev_.get()) != 0;
+  const bool tls_error = transport_->tlsFailed();
   fail(!connected_ ? (tls_error ? UpstreamErrorKind::kTls : UpstreamErrorKind::kConnect) : UpstreamErrorKind::kReset);
 }
 
@@ -167,7 +145,7 @@ void UpstreamConnection::close() {
   if (closed_) return;
   closed_ = true;
   if (counted_) cluster_.cells().cx_active.add(-1);
-  bev_.reset();
+  if (transport_) transport_->close();
   cluster_.destroy(this);
 }
 

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 
 #include <memory>
 #include <string>
@@ -17,6 +16,7 @@
 #include "common/event_loop.h"
 #include "gateway/http/parser.h"
 #include "gateway/server/stats.h"
+#include "gateway/transport/transport.h"
 
 namespace metrogw::gateway {
 
@@ -36,7 +36,7 @@ class UpstreamCallbacks {
   virtual void onUpstreamWritable() = 0;  // request output drained below the low watermark
 };
 
-class UpstreamConnection : public DeferredDeletable, private http::ParserCallbacks {
+class UpstreamConnection : public DeferredDeletable, private http::ParserCallbacks, private TransportCallbacks {
  public:
   UpstreamConnection(ClusterState& cluster, HostState& host);
   ~UpstreamConnection() override;
@@ -51,7 +51,9 @@ class UpstreamConnection : public DeferredDeletable, private http::ParserCallbac
   // Detaches and closes mid-exchange (the response is not wanted). Safe inside any callback.
   void abandon();
 
-  [[nodiscard]] evbuffer* output() const { return bufferevent_get_output(bev_.get()); }
+  [[nodiscard]] evbuffer* output() const { return transport_->output(); }
+  // Call after appending to output(): the bytes are written on this loop turn.
+  void flush() { transport_->flushSoon(); }
   [[nodiscard]] size_t outputLength() const;
   void setExpectNoBody(bool head_request) { parser_.expectNoBody(head_request); }
   void pauseReading(bool pause);
@@ -68,11 +70,10 @@ class UpstreamConnection : public DeferredDeletable, private http::ParserCallbac
   void close();
 
  private:
-  static void onRead(bufferevent* bev, void* arg);
-  static void onWrite(bufferevent* bev, void* arg);
-  static void onEvent(bufferevent* bev, short what, void* arg);
+  void onTransportRead() override { handleRead(); }
+  void onTransportDrained() override;
+  void onTransportEvent(TransportEvent event) override;
   void handleRead();
-  void handleEvent(short what);
   void fail(UpstreamErrorKind kind);
   bool onHeaders(http::MessageHead& head) override;
   bool onBody(std::string_view data) override;
@@ -80,7 +81,7 @@ class UpstreamConnection : public DeferredDeletable, private http::ParserCallbac
 
   ClusterState& cluster_;
   HostState& host_;
-  BufferEventPtr bev_;
+  std::unique_ptr<Transport> transport_;
   http::Parser parser_;
   UpstreamCallbacks* callbacks_ = nullptr;
   Timer connect_timer_;
