@@ -35,6 +35,8 @@ class ServerConnection : public DeferredDeletable, private http::ParserCallbacks
   void start();
   // Drain: finish the exchange in flight, then close; idle connections close now.
   void drain();
+  // Closes now, whatever is in flight (worker shutdown after the drain deadline).
+  void forceClose() { close(); }
 
   // --- for streams ---
   [[nodiscard]] Worker& worker() { return worker_; }

@@ -73,8 +73,11 @@ void Worker::start(SnapshotPtr snapshot) {
 void Worker::run() {
   dispatcher_.run();
   // Loop ended: close what is left, in this thread.
-  for (ServerConnection* c : std::vector<ServerConnection*>(connections_.begin(), connections_.end())) c->drain();
+  for (ServerConnection* c : std::vector<ServerConnection*>(connections_.begin(), connections_.end())) {
+    c->forceClose();
+  }
   for (auto& l : listeners_) l->listener.reset();
+  for (auto& [name, c] : clusters_) c->retire();
   dispatcher_.clearDeferred();
   if (access_log_) access_log_->flush();
 }
@@ -174,9 +177,8 @@ void Worker::beginDrainAsync() {
 
 void Worker::beginDrain() {
   draining_ = true;
-  for (auto& l : listeners_) {
-    if (l->listener) evconnlistener_disable(l->listener.get());
-  }
+  // Closing the listening sockets makes new connects fail at once instead of queueing.
+  for (auto& l : listeners_) l->listener.reset();
   for (ServerConnection* c : std::vector<ServerConnection*>(connections_.begin(), connections_.end())) c->drain();
 }
 
