@@ -1,8 +1,10 @@
 // Timer and Dispatcher implementation.
 #include "common/event_loop.h"
 
-#include <event2/thread.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
+#include <cstdint>
 #include <stdexcept>
 
 namespace metrogw {
@@ -21,21 +23,14 @@ bool Timer::pending() const { return event_pending(ev_.get(), EV_TIMEOUT, nullpt
 
 void Timer::onFire(evutil_socket_t, short, void* arg) { static_cast<Timer*>(arg)->cb_(); }
 
-namespace {
-void enableLibeventThreads() {
-  static const int rc = evthread_use_pthreads();
-  (void)rc;
-}
-}  // namespace
-
 Dispatcher::Dispatcher() {
-  enableLibeventThreads();
   event_config* cfg = event_config_new();
-  event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+  event_config_set_flag(cfg, EVENT_BASE_FLAG_NOLOCK);
   base_.reset(event_base_new_with_config(cfg));
   event_config_free(cfg);
-  if (!base_) throw std::runtime_error("event_base_new failed");  // start-up only, not request path
-  post_event_.reset(event_new(base_.get(), -1, EV_PERSIST, &Dispatcher::onPosted, this));
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (!base_ || wake_fd_ < 0) throw std::runtime_error("event loop setup failed");  // start-up only
+  post_event_.reset(event_new(base_.get(), wake_fd_, EV_READ | EV_PERSIST, &Dispatcher::onPosted, this));
   deferred_event_.reset(event_new(
       base_.get(), -1, 0, [](evutil_socket_t, short, void* arg) { static_cast<Dispatcher*>(arg)->clearDeferred(); },
       this));
@@ -45,6 +40,7 @@ Dispatcher::~Dispatcher() {
   clearDeferred();
   deferred_event_.reset();
   post_event_.reset();
+  ::close(wake_fd_);
 }
 
 void Dispatcher::deferredDelete(std::unique_ptr<DeferredDeletable> obj) {
@@ -66,12 +62,15 @@ void Dispatcher::post(std::function<void()> fn) {
     const std::lock_guard<std::mutex> lock(mutex_);
     queue_.push_back(std::move(fn));
   }
-  event_active(post_event_.get(), EV_READ, 0);
+  const uint64_t one = 1;
+  [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof(one));  // EAGAIN: already signalled
 }
 
 void Dispatcher::onPosted(evutil_socket_t, short, void* arg) { static_cast<Dispatcher*>(arg)->runPosted(); }
 
 void Dispatcher::runPosted() {
+  uint64_t count = 0;
+  [[maybe_unused]] const ssize_t n = ::read(wake_fd_, &count, sizeof(count));
   std::deque<std::function<void()>> batch;
   {
     const std::lock_guard<std::mutex> lock(mutex_);

@@ -1,7 +1,9 @@
 // libevent wrappers: owning handles, timers, and a Dispatcher that owns one event_base.
 //
 // Threading: a Dispatcher's event_base is driven by exactly one thread (its worker). The only
-// member callable from other threads is post(); everything else must run on the owning thread.
+// member callable from other threads is post(); everything else, exit() included, must run on the
+// owning thread (other threads post exit). Because of that the event_base runs without libevent's
+// internal locks (EVENT_BASE_FLAG_NOLOCK); post() wakes the loop through an eventfd.
 #pragma once
 
 #include <event2/bufferevent.h>
@@ -76,13 +78,14 @@ class Dispatcher {
 
   // Runs the loop until exit() is called (from the owning thread or through post()).
   void run();
-  void exit();
+  void exit();  // owner thread only
 
  private:
   static void onPosted(evutil_socket_t, short, void* arg);
   void runPosted();
 
   EventBasePtr base_;
+  int wake_fd_ = -1;
   EventPtr post_event_;
   std::mutex mutex_;
   std::deque<std::function<void()>> queue_;
