@@ -48,6 +48,8 @@ class TlsTransport final : public Transport {
   void setReadLimit(size_t bytes) override { bufferevent_setwatermark(bev_.get(), EV_READ, 0, bytes); }
   void close() override {
     callbacks_ = nullptr;
+    // A clean close sends close_notify; without it OpenSSL marks the session not resumable.
+    if (bev_ && handshake_done_ && !tls_failed_) SSL_shutdown(ssl_);
     bev_.reset();  // frees the SSL and closes the socket
   }
   SSL* ssl() const override { return ssl_; }
@@ -72,6 +74,8 @@ class TlsTransport final : public Transport {
   static void onEvent(bufferevent* bev, short what, void* arg) {
     auto* self = static_cast<TlsTransport*>(arg);
     if ((what & BEV_EVENT_ERROR) != 0 && bufferevent_get_openssl_error(bev) != 0) self->tls_failed_ = true;
+    if ((what & BEV_EVENT_CONNECTED) != 0) self->handshake_done_ = true;
+    if ((what & (BEV_EVENT_ERROR | BEV_EVENT_EOF)) != 0) self->tls_failed_ = self->tls_failed_ || !self->handshake_done_;
     if (self->callbacks_ == nullptr) return;
     if ((what & BEV_EVENT_CONNECTED) != 0) {
       self->callbacks_->onTransportEvent(TransportEvent::kConnected);
@@ -86,6 +90,7 @@ class TlsTransport final : public Transport {
   BufferEventPtr bev_;
   TransportCallbacks* callbacks_ = nullptr;
   bool tls_failed_ = false;
+  bool handshake_done_ = false;
 };
 
 }  // namespace
