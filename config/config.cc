@@ -1,1 +1,13 @@
-// placeholder
+// Lookups on a loaded Config.
+#include "config/config.h"
+
+namespace metrogw::config {
+
+const Cluster* Config::findCluster(const std::string& name) const {
+  for (const Cluster& cluster : clusters) {
+    if (cluster.name == name) return &cluster;
+  }
+  return nullptr;
+}
+
+}  // namespace metrogw::config
