@@ -1,0 +1,326 @@
+#!/usr/bin/env bash
+# Builds metrogw and runs one demo node on loopback, in front of a small demo upstream:
+#
+#   client ──► metrogw 127.0.0.1:8080 (admin 127.0.0.1:9901) ──► deploy/demo/upstream.py 127.0.0.1:8081
+#
+# The node uses the binary's embedded default configuration (`build/metrogw --print-default-config`).
+# Both processes keep running after this script exits 0; pidfiles and logs are in build/quickstart/.
+#
+#   deploy/quickstart.sh          install dependencies, build, (re)start the demo, show a request
+#   deploy/quickstart.sh --stop   stop whatever a previous run started
+#
+# Running it again stops the previous demo first, so it is safe to repeat.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+readonly BUILD_DIR="$ROOT/build"
+readonly STATE_DIR="$BUILD_DIR/quickstart"
+readonly METROGW_BIN="$BUILD_DIR/metrogw"
+readonly UPSTREAM_SCRIPT="$ROOT/deploy/demo/upstream.py"
+# Ports of the embedded default configuration.
+readonly LISTEN_PORT=8080
+readonly ADMIN_PORT=9901
+readonly UPSTREAM_PORT=8081
+readonly READY_TIMEOUT_S=20
+readonly STOP_TIMEOUT_S=20  # longer than the default drain_timeout (15 s)
+
+log() { printf 'quickstart: %s\n' "$*"; }
+warn() { printf 'quickstart: warning: %s\n' "$*" >&2; }
+die() {
+  printf 'quickstart: error: %s\n' "$*" >&2
+  exit 1
+}
+
+usage() {
+  cat <<EOF
+Usage: deploy/quickstart.sh [--stop | --help]
+
+Without options: installs the Debian packages (deploy/install-deps.sh), builds build/metrogw,
+starts a demo upstream on 127.0.0.1:$UPSTREAM_PORT and a metrogw node with the embedded default
+configuration (listener 127.0.0.1:$LISTEN_PORT, admin 127.0.0.1:$ADMIN_PORT), sends one request
+through it and leaves both running.
+
+  --stop   stop the processes started by a previous run (pidfiles in ${STATE_DIR#"$ROOT"/})
+  --help   show this text
+EOF
+}
+
+# ---------------------------------------------------------------------------------------------
+# Processes. Each service NAME has $STATE_DIR/NAME.pid, NAME.log (stderr) and NAME.out (stdout).
+# ---------------------------------------------------------------------------------------------
+
+pidfile() { printf '%s/%s.pid' "$STATE_DIR" "$1"; }
+
+# Start time of PID in clock ticks since boot (/proc/PID/stat field 22); with the pid it identifies
+# one process, so a recycled pid is never signalled.
+start_ticks() {
+  local stat fields
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  read -r -a fields <<<"${stat##*) }"  # fields[0] is field 3
+  printf '%s\n' "${fields[19]}"
+}
+
+# Prints the pid of service NAME if the process its pidfile names is still the one started here.
+service_pid() {
+  local file pid
+  file="$(pidfile "$1")"
+  [[ -f $file && -f $STATE_DIR/$1.start ]] || return 1
+  pid="$(<"$file")"
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  [[ "$(start_ticks "$pid")" == "$(<"$STATE_DIR/$1.start")" ]] || return 1
+  [[ "$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$pid/stat" 2>/dev/null)" != Z ]] || return 1
+  printf '%s\n' "$pid"
+}
+
+# start_service NAME COMMAND [ARGS...]: runs COMMAND in the background, detached from stdin and
+# SIGHUP of this terminal, and records its pid and start time.
+start_service() {
+  local name=$1 pid
+  shift
+  mkdir -p "$STATE_DIR"
+  nohup "$@" </dev/null >"$STATE_DIR/$name.out" 2>"$STATE_DIR/$name.log" &
+  pid=$!
+  printf '%s\n' "$pid" >"$(pidfile "$name")"
+  start_ticks "$pid" >"$STATE_DIR/$name.start" || true
+}
+
+# stop_service NAME: SIGTERM, then SIGKILL after STOP_TIMEOUT_S; removes the pidfile.
+stop_service() {
+  local name=$1 pid waited=0
+  if pid="$(service_pid "$name")"; then
+    log "stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    while service_pid "$name" >/dev/null; do
+      if ((waited >= STOP_TIMEOUT_S * 10)); then
+        warn "$name (pid $pid) did not exit within ${STOP_TIMEOUT_S}s of SIGTERM; sending SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+        break
+      fi
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+  fi
+  rm -f "$(pidfile "$name")" "$STATE_DIR/$name.start"
+}
+
+# Stops every service with a pidfile: gateway nodes first (they drain against live upstreams).
+stop_all() {
+  local pass file name kind stopped=0
+  [[ -d $STATE_DIR ]] || return 0
+  for pass in gateway other; do
+    for file in "$STATE_DIR"/*.pid; do
+      [[ -e $file ]] || continue
+      name="$(basename "$file" .pid)"
+      kind=other
+      [[ $name == metrogw* ]] && kind=gateway
+      [[ $kind == "$pass" ]] || continue
+      stop_service "$name"
+      stopped=$((stopped + 1))
+    done
+  done
+  ((stopped > 0)) || log "nothing to stop"
+}
+
+show_log_tail() {
+  local name=$1 lines=${2:-25} file="$STATE_DIR/$1.log"
+  if [[ -s $file ]]; then
+    printf -- '--- last %d lines of %s ---\n' "$lines" "${file#"$ROOT"/}" >&2
+    tail -n "$lines" "$file" >&2
+    printf -- '---\n' >&2
+  else
+    printf 'quickstart: (%s is empty)\n' "${file#"$ROOT"/}" >&2
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Ports and readiness.
+# ---------------------------------------------------------------------------------------------
+
+# True when something already holds 127.0.0.1:PORT (a bind attempt fails).
+port_busy() {
+  ! python3 - "$1" <<'EOF' 2>/dev/null
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.close()
+EOF
+}
+
+check_ports_free() {
+  local port busy=()
+  for port in "$@"; do
+    if port_busy "$port"; then busy+=("$port"); fi
+  done
+  ((${#busy[@]} == 0)) && return 0
+  for port in "${busy[@]}"; do
+    printf 'quickstart: error: port %s on 127.0.0.1 is already in use\n' "$port" >&2
+    if command -v ss >/dev/null; then ss -Hltnp "sport = :$port" >&2 || true; fi
+  done
+  die "the demo needs ports $(IFS=,; printf '%s' "$*") on 127.0.0.1 free;" \
+    "stop what holds them (deploy/quickstart.sh --stop if it is an earlier demo) and run again"
+}
+
+# wait_http_ok NAME URL TIMEOUT_S: polls URL until it answers 2xx; fails early if NAME exits.
+wait_http_ok() {
+  local name=$1 url=$2 timeout_s=$3 tries=0
+  until curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null; do
+    if ! service_pid "$name" >/dev/null; then
+      printf 'quickstart: error: %s exited during start-up\n' "$name" >&2
+      return 1
+    fi
+    if ((tries >= timeout_s * 5)); then
+      printf 'quickstart: error: %s did not answer %s within %ss\n' "$name" "$url" "$timeout_s" >&2
+      return 1
+    fi
+    sleep 0.2
+    tries=$((tries + 1))
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Steps.
+# ---------------------------------------------------------------------------------------------
+
+install_deps() {
+  log "checking Debian packages (deploy/install-deps.sh)"
+  "$ROOT/deploy/install-deps.sh"
+  local tool
+  for tool in cmake curl python3; do
+    command -v "$tool" >/dev/null || die "$tool not found after deploy/install-deps.sh"
+  done
+}
+
+build_gateway() {
+  log "building metrogw (RelWithDebInfo) in ${BUILD_DIR#"$ROOT"/}/"
+  cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  cmake --build "$BUILD_DIR" -j"$(nproc)" --target metrogw
+  [[ -x $METROGW_BIN ]] || die "build finished but $METROGW_BIN is missing"
+}
+
+# start_upstream NAME PORT SERVICE_NAME
+start_upstream() {
+  local name=$1 port=$2 service=$3
+  log "starting $name ($service) on 127.0.0.1:$port"
+  start_service "$name" python3 "$UPSTREAM_SCRIPT" --host 127.0.0.1 --port "$port" --service "$service"
+  if ! wait_http_ok "$name" "http://127.0.0.1:$port/" 10; then
+    show_log_tail "$name"
+    stop_all
+    die "the demo upstream did not start"
+  fi
+}
+
+# start_node NAME ADMIN_PORT [CONFIG_FILE]: without CONFIG_FILE the embedded default is used.
+# stdout (the access log) goes to NAME.out, stderr (JSON logs) to NAME.log.
+start_node() {
+  local name=$1 admin_port=$2 config=${3:-}
+  local args=()
+  if [[ -n $config ]]; then
+    "$METROGW_BIN" --config "$config" --check || die "$config does not validate"
+    args=(--config "$config")
+    log "starting $name with $config"
+  else
+    log "starting $name with the embedded default configuration"
+  fi
+  start_service "$name" "$METROGW_BIN" "${args[@]}"
+  if ! wait_http_ok "$name" "http://127.0.0.1:$admin_port/readyz" "$READY_TIMEOUT_S"; then
+    show_log_tail "$name" 40
+    stop_all
+    die "$name did not become ready (GET http://127.0.0.1:$admin_port/readyz); its log is above"
+  fi
+  log "$name is ready (admin 127.0.0.1:$admin_port)"
+}
+
+# demo_request NAME URL: one request through the node; prints the status line, X-Request-Id and body.
+demo_request() {
+  local name=$1 url=$2 response headers body status_line request_id
+  printf '\n$ curl -si %s\n' "$url"
+  if ! response="$(curl -sS -i --max-time 10 "$url")"; then
+    show_log_tail "$name"
+    die "the request through $name failed (the node keeps running; deploy/quickstart.sh --stop ends it)"
+  fi
+  headers="${response%%$'\r\n\r\n'*}"
+  body="${response#*$'\r\n\r\n'}"
+  status_line="$(head -n 1 <<<"$headers" | tr -d '\r')"
+  request_id="$(grep -i '^x-request-id:' <<<"$headers" | tr -d '\r' || true)"
+  printf '%s\n' "$status_line"
+  if [[ -n $request_id ]]; then
+    printf '%s\n' "$request_id"
+  else
+    warn "the response carries no X-Request-Id header"
+  fi
+  printf '\n%s\n' "$body"
+  if [[ $status_line != "HTTP/1.1 200"* ]]; then
+    show_log_tail "$name"
+    die "expected 200 from $url, got '$status_line'" \
+      "(the node keeps running; deploy/quickstart.sh --stop ends it)"
+  fi
+}
+
+show_metrics() {
+  local admin_port=$1 metrics lines
+  printf '\n$ curl -s http://127.0.0.1:%s/metrics | grep ^metrogw_http_requests_total\n' "$admin_port"
+  if ! metrics="$(curl -fsS --max-time 5 "http://127.0.0.1:$admin_port/metrics")"; then
+    warn "GET /metrics on 127.0.0.1:$admin_port failed"
+    return 0
+  fi
+  lines="$(grep '^metrogw_http_requests_total' <<<"$metrics" | head -n 5 || true)"
+  if [[ -n $lines ]]; then
+    printf '%s\n' "$lines"
+  else
+    warn "/metrics has no metrogw_http_requests_total series yet"
+  fi
+}
+
+print_next_steps() {
+  cat <<EOF
+
+The demo is running:
+  gateway   http://127.0.0.1:$LISTEN_PORT/       (pid $(service_pid metrogw || echo '?'))
+  admin     http://127.0.0.1:$ADMIN_PORT/healthz /readyz /metrics
+  upstream  http://127.0.0.1:$UPSTREAM_PORT/       (pid $(service_pid upstream || echo '?'))
+  logs      ${STATE_DIR#"$ROOT"/}/metrogw.log (JSON), metrogw.out (access log), upstream.log
+  config    ${METROGW_BIN#"$ROOT"/} --print-default-config
+
+Reload the configuration: kill -HUP \$(cat ${STATE_DIR#"$ROOT"/}/metrogw.pid)
+Stop everything:          deploy/quickstart.sh --stop
+EOF
+}
+
+main() {
+  case "${1:-}" in
+    "") ;;
+    --stop)
+      stop_all
+      return 0
+      ;;
+    -h | --help)
+      usage
+      return 0
+      ;;
+    *)
+      usage >&2
+      die "unknown argument '$1'"
+      ;;
+  esac
+
+  if [[ -d $STATE_DIR ]] && compgen -G "$STATE_DIR/*.pid" >/dev/null; then
+    log "stopping the previous demo first"
+    stop_all
+  fi
+  install_deps
+  check_ports_free "$LISTEN_PORT" "$UPSTREAM_PORT" "$ADMIN_PORT"
+  build_gateway
+  check_ports_free "$LISTEN_PORT" "$UPSTREAM_PORT" "$ADMIN_PORT"
+
+  start_upstream upstream "$UPSTREAM_PORT" demo-platform
+  start_node metrogw "$ADMIN_PORT"
+
+  demo_request metrogw "http://127.0.0.1:$LISTEN_PORT/v1/hello"
+  show_metrics "$ADMIN_PORT"
+  print_next_steps
+}
+
+main "$@"
