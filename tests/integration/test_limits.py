@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Downstream limits and timeouts: header/body size, malformed input, timeouts, connection caps,
+and back-pressure towards a client that does not read."""
+
+import os
+import socket
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (HttpReader, NodeTestCase, connect, parse_responses, raw_exchange, request,  # noqa: E402
+                     simple_config, wait_until)
+
+
+def head(method, target, headers=()):
+    out = f"{method} {target} HTTP/1.1\r\nHost: gw.test\r\n"
+    for k, v in headers:
+        out += f"{k}: {v}\r\n"
+    return (out + "\r\n").encode("latin-1")
+
+
+class LimitsTest(NodeTestCase):
+
+    def start(self, limits, workers=1, upstream="ok"):
+        self.up = self.upstream(upstream)
+        self.gw = self.node(simple_config([self.up.address], workers=workers, limits=limits))
+        self.port = self.gw.port("main")
+
+    def protocol_errors(self, kind):
+        return self.gw.metric_value("metrogw_http_protocol_errors_total", {"type": kind})
+
+    def assert_closed(self, reader, timeout=2.0, what="connection"):
+        self.assertTrue(reader.closed_by_peer(timeout), f"{what} was not closed by the gateway within {timeout}s")
+
+    # ---- sizes ----
+
+    def test_431_header_too_large(self):
+        self.start({"max_header_bytes": 2048})
+        ok = request(self.port, "GET", "/small", headers={"X-Pad": "a" * 1000})
+        self.assertEqual(ok.status, 200, ok)
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        sock.sendall(head("GET", "/big", [("X-Pad", "a" * 3000)]))
+        reader = HttpReader(sock)
+        r = reader.read_response(timeout=3)
+        self.assertProblem(r, 431, "header-too-large")
+        self.assert_closed(reader)
+        self.assertEqual(self.up.count(), 1, "the oversized request reached the upstream")
+        self.assertGreaterEqual(self.protocol_errors("header_too_large"), 1)
+
+    def test_431_many_small_headers(self):
+        self.start({"max_header_bytes": 2048})
+        headers = [(f"X-H{i}", "v" * 20) for i in range(100)]
+        out = raw_exchange(self.port, head("GET", "/many", headers), timeout=3)
+        resps = parse_responses(out)
+        self.assertEqual(len(resps), 1, out[:300])
+        self.assertProblem(resps[0], 431, "header-too-large")
+
+    def test_413_by_content_length(self):
+        self.start({"max_body_bytes": 1000})
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        # Only the head is sent: the gateway must refuse on the announced length alone.
+        sock.sendall(head("POST", "/upload", [("Content-Length", "5000")]))
+        reader = HttpReader(sock)
+        r = reader.read_response(timeout=3)
+        self.assertProblem(r, 413, "body-too-large")
+        self.assert_closed(reader)
+        self.assertEqual(self.up.count(), 0)
+        self.assertGreaterEqual(self.protocol_errors("body_too_large"), 1)
+        # At the limit is fine.
+        self.up.set("echo_body")
+        r = request(self.port, "POST", "/upload", body=b"b" * 1000)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(len(r.body), 1000)
+
+    def test_413_by_chunked_body(self):
+        self.start({"max_body_bytes": 1000})
+        self.up.set("echo_body")
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        sock.sendall(head("POST", "/upload", [("Transfer-Encoding", "chunked")]))
+        for _ in range(4):
+            sock.sendall(b"190\r\n" + b"c" * 400 + b"\r\n")  # 1600 bytes in total, no final chunk
+        reader = HttpReader(sock)
+        r = reader.read_response(timeout=3)
+        self.assertProblem(r, 413, "body-too-large")
+        self.assert_closed(reader)
+        # The upstream never got a complete request.
+        time.sleep(0.2)
+        self.assertTrue(all(len(q.body) <= 1000 for q in self.up.received()), self.up.received())
+        self.assertEqual(self.up.count(), 0, "a truncated chunked body was completed towards the upstream")
+
+    # ---- malformed ----
+
+    def test_400_malformed_then_closed(self):
+        self.start({})
+        for bad in (b"GARBAGE\r\n\r\n",
+                    b"GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n",
+                    b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello",
+                    b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"):
+            sock = connect(self.port)
+            self.addCleanup(sock.close)
+            # A valid request pipelined after the bad one must not be answered.
+            sock.sendall(bad + head("GET", "/after"))
+            reader = HttpReader(sock)
+            r = reader.read_response(timeout=3)
+            self.assertProblem(r, 400, "malformed-request")
+            self.assertEqual((r.header("connection") or "").lower(), "close", r)
+            self.assert_closed(reader, what=f"connection after {bad!r}")
+        self.assertEqual(self.up.count(), 0, self.up.received())
+        self.assertGreaterEqual(self.protocol_errors("malformed"), 4)
+
+    def test_upgrade_not_implemented(self):
+        self.start({})
+        out = raw_exchange(self.port, head("GET", "/ws", [("Connection", "Upgrade"), ("Upgrade", "websocket")]),
+                           timeout=3)
+        resps = parse_responses(out)
+        self.assertEqual(len(resps), 1, out)
+        self.assertProblem(resps[0], 501, "not-implemented")
+        self.assertEqual(self.up.count(), 0)
+
+    # ---- timeouts ----
+
+    def test_header_timeout_408(self):
+        self.start({"header_timeout_ms": 300})
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        t0 = time.monotonic()
+        sock.sendall(b"GET /partial HTTP/1.1\r\nHost: gw.test\r\nX-Slow: ")
+        reader = HttpReader(sock)
+        r = reader.read_response(timeout=3)
+        elapsed = time.monotonic() - t0
+        self.assertProblem(r, 408, "request-timeout")
+        self.assertGreaterEqual(elapsed, 0.25, "408 came before the header timeout")
+        self.assertLess(elapsed, 2.0)
+        self.assert_closed(reader)
+        self.assertEqual(self.up.count(), 0)
+        self.assertGreaterEqual(self.protocol_errors("timeout"), 1)
+
+    def test_header_timeout_not_reset_by_trickle(self):
+        """The header timeout runs from the first byte to the end of the head: trickling bytes does not extend it."""
+        self.start({"header_timeout_ms": 400})
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        t0 = time.monotonic()
+        sock.sendall(b"GET /trickle HTTP/1.1\r\n")
+        got = b""
+        sock.settimeout(0.1)
+        for i in range(30):  # up to 3 s of one header line every 100 ms
+            try:
+                sock.sendall(f"X-T{i}: v\r\n".encode())
+                chunk = sock.recv(4096)
+                if chunk:
+                    got += chunk
+                    break
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+        elapsed = time.monotonic() - t0
+        self.assertIn(b" 408 ", got.split(b"\r\n", 1)[0], got[:200])
+        self.assertLess(elapsed, 1.5, "the trickling client kept the head open past header_timeout_ms")
+
+    def test_body_timeout_408(self):
+        self.start({"body_timeout_ms": 300})
+        self.up.set("echo_body")
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        t0 = time.monotonic()
+        sock.sendall(head("POST", "/upload", [("Content-Length", "100")]) + b"0123456789")
+        reader = HttpReader(sock)
+        r = reader.read_response(timeout=3)
+        elapsed = time.monotonic() - t0
+        self.assertProblem(r, 408, "request-timeout")
+        self.assertGreaterEqual(elapsed, 0.25)
+        self.assertLess(elapsed, 2.0)
+        self.assert_closed(reader)
+
+    def test_idle_keepalive_timeout_closes_silently(self):
+        self.start({"idle_timeout_ms": 300})
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        reader = HttpReader(sock)
+        sock.sendall(head("GET", "/one"))
+        self.assertEqual(reader.read_response(timeout=3).status, 200)
+        t0 = time.monotonic()
+        try:
+            rest = reader.read_until_close(timeout=3)
+        except ConnectionResetError:
+            rest = b""
+        elapsed = time.monotonic() - t0
+        self.assertEqual(rest, b"", "idle close must be silent (no 408 on an idle keep-alive connection)")
+        self.assertGreaterEqual(elapsed, 0.2)
+        self.assertLess(elapsed, 2.0)
+        # A connection that never sends anything is closed silently too.
+        sock2 = connect(self.port)
+        self.addCleanup(sock2.close)
+        self.assertTrue(HttpReader(sock2).closed_by_peer(timeout=2.0))
+
+    def test_idle_timeout_not_applied_while_waiting_for_upstream(self):
+        self.start({"idle_timeout_ms": 300})
+        self.up.set("slow_body:0.8")
+        r = request(self.port, "GET", "/slow", timeout=5)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(len(r.body), 1000)
+
+    # ---- connection cap ----
+
+    def test_max_connections_per_worker(self):
+        self.start({"max_connections_per_worker": 2}, workers=1)
+        held = []
+        for i in range(2):
+            s = connect(self.port)
+            self.addCleanup(s.close)
+            s.sendall(head("GET", f"/held/{i}"))
+            r = HttpReader(s).read_response(timeout=3)
+            self.assertEqual(r.status, 200)
+            held.append(s)
+        third = connect(self.port)
+        self.addCleanup(third.close)
+        try:
+            third.sendall(head("GET", "/third"))
+        except OSError:
+            pass
+        reader = HttpReader(third)
+        try:
+            data = reader.read_until_close(timeout=3)
+        except ConnectionResetError:
+            data = b""
+        if data:
+            resps = parse_responses(data)
+            self.assertEqual(len(resps), 1, data)
+            self.assertProblem(resps[0], 503, "too-many-connections")
+        self.assertNotIn("/third", [q.path for q in self.up.received()])
+        self.assertGreaterEqual(self.protocol_errors("too_many_connections"), 1)
+        # Freeing a slot lets new connections in again.
+        held[0].close()
+
+        def fresh_ok():
+            return request(self.port, "GET", "/after", timeout=2).status == 200
+
+        wait_until(fresh_ok, timeout=5, message="a new connection is served once a slot is free")
+
+    # ---- back-pressure ----
+
+    def test_slow_reader_memory_bounded(self):
+        size = 20 * 1024 * 1024
+        self.start({}, workers=1, upstream=f"big:{size}")
+        baseline_kb = self.gw.rss_kb()
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+        sock.sendall(head("GET", "/large"))
+        self.up.wait_requests(1, timeout=5)
+        peak_kb = 0
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            peak_kb = max(peak_kb, self.gw.rss_kb())
+            time.sleep(0.1)
+        self.assertLess(peak_kb, 100 * 1024,
+                        f"node RSS reached {peak_kb} kB (baseline {baseline_kb} kB) with a client not reading")
+        # Well below the 20 MB body: the gateway must not buffer what the client does not read.
+        self.assertLess(peak_kb - baseline_kb, 12 * 1024,
+                        f"node buffered {peak_kb - baseline_kb} kB for a client not reading")
+        reader = HttpReader(sock)
+        r = reader.read_response(timeout=30)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(len(r.body), size)
+        self.assertEqual(r.body[:512], bytes(range(256)) * 2)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
