@@ -741,7 +741,9 @@ class Upstream:
       close_delimited    no length, Connection: close, body then close
       echo_body          200 with the request body as body
       big:N              200 with an N-byte body (pattern bytes), Content-Length
-      reset              closes the connection without answering
+      reset              closes the connection without answering (RST)
+      garbage            answers bytes that are not HTTP, then closes
+      ok_then_close[:S]  like ok (keep-alive), then closes the idle connection after S s (0.05)
     `response_headers` (list of (name, value)) are added to ok/echo_body/chunked answers.
     """
 
@@ -1025,6 +1027,17 @@ class Upstream:
                 for piece in (b"one-", b"two-" * 500, b"three"):
                     sock.sendall(piece)
                     time.sleep(0.02)
+            return False
+        elif name == "garbage":
+            sock.sendall(b"NOT-HTTP garbage\r\n\r\n")
+            time.sleep(0.05)
+            return False
+        elif name == "ok_then_close":
+            # A normal keep-alive answer, then the upstream closes the idle connection shortly after.
+            body = json.dumps({"method": req.method, "target": req.target, "conn": req.conn_id,
+                               "upstream": self.name}).encode()
+            send(200, body)
+            self._stop.wait(float(arg) if arg else 0.05)
             return False
         elif name == "reset":
             try:
