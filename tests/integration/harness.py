@@ -734,6 +734,7 @@ class Upstream:
     `prefix_behaviours`, then `default`); a behaviour is a string, optionally with ':' arguments:
       ok                 200 JSON echo {method, target, headers, body_len, conn}
       status:N           N with a small JSON body
+      delay:S            like ok, after S seconds
       hang               never answers (connection held until stop())
       slow_body[:S]      headers at once (Content-Length), body after S seconds (default 1.5)
       close_mid_body     announces 100000 bytes, sends 1000, closes
@@ -974,6 +975,10 @@ class Upstream:
             headers = [("Content-Type", ctype), ("Content-Length", str(len(body)))] + list(extra) + conn_hdr
             sock.sendall(self._head(status, headers) + (b"" if head_req else body))
 
+        if name == "delay":  # delay:S -> wait S seconds, then answer like ok
+            if self._stop.wait(float(arg)):
+                return False
+            name = "ok"
         if name == "ok":
             body = json.dumps({"method": req.method, "target": req.target, "headers": req.headers,
                                "body_len": len(req.body), "conn": req.conn_id, "upstream": self.name}).encode()
