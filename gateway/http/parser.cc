@@ -43,6 +43,7 @@ Parser::Parser(MessageKind kind, ParserCallbacks& callbacks, uint32_t max_header
 
 ParseResult Parser::execute(const char* data, size_t len) {
   if (paused_) return {0, ParseError::kNone};
+  buffer_end_ = data + len;
   const size_t n = http_parser_execute(&parser_, &settings_, data, len);
   const auto err = HTTP_PARSER_ERRNO(&parser_);
   if (err == HPE_OK || (err == HPE_PAUSED && paused_)) return {n, ParseError::kNone};
@@ -51,7 +52,11 @@ ParseResult Parser::execute(const char* data, size_t len) {
   return {n, ParseError::kMalformed};
 }
 
-ParseResult Parser::finish() { return execute(nullptr, 0); }
+ParseResult Parser::finish() {
+  ParseResult r = execute(nullptr, 0);
+  r.consumed = 0;  // http_parser reports 1 byte "consumed" when EOF arrives mid-message
+  return r;
+}
 
 void Parser::resume() {
   paused_ = false;
@@ -76,6 +81,7 @@ void Parser::commitHeader() {
   field_.clear();
   value_.clear();
   in_value_ = false;
+  value_at_buffer_end_ = false;
 }
 
 int Parser::onMessageBegin(http_parser* p) {
@@ -84,6 +90,7 @@ int Parser::onMessageBegin(http_parser* p) {
   s.field_.clear();
   s.value_.clear();
   s.in_value_ = false;
+  s.value_at_buffer_end_ = false;
   s.header_bytes_ = 0;
   s.in_message_ = true;
   s.headers_done_ = false;
@@ -103,7 +110,12 @@ int Parser::onStatus(http_parser* p, const char* /*at*/, size_t len) {
 
 int Parser::onHeaderField(http_parser* p, const char* at, size_t len) {
   Parser& s = self(p);
-  if (!s.countHeaderBytes(len + 4)) return -1;  // + ": " and CRLF
+  // A name split across execute() calls arrives in pieces; ": " and CRLF count once per line.
+  const bool new_line = s.in_value_ || s.field_.empty();
+  if (!s.countHeaderBytes(len + (new_line ? 4 : 0))) return -1;
+  // http_parser (non-strict build) lets SP into names; RFC 9112 §5.1 requires rejecting
+  // "Name : value", which other hops may read as "Name".
+  if (std::string_view(at, len).find(' ') != std::string_view::npos) return -1;
   if (s.in_value_) s.commitHeader();
   s.field_.append(at, len);
   return 0;
@@ -112,7 +124,12 @@ int Parser::onHeaderField(http_parser* p, const char* at, size_t len) {
 int Parser::onHeaderValue(http_parser* p, const char* at, size_t len) {
   Parser& s = self(p);
   if (!s.countHeaderBytes(len)) return -1;
+  // A value arrives in several pieces only when split across execute() calls; any other second
+  // piece is an obs-fold continuation line, which http_parser accepts and would glue on without
+  // a space. RFC 9112 §5.2 allows rejecting it; we do.
+  if (s.in_value_ && !s.value_at_buffer_end_) return -1;
   s.in_value_ = true;
+  s.value_at_buffer_end_ = at + len == s.buffer_end_;
   s.value_.append(at, len);
   return 0;
 }
@@ -137,8 +154,10 @@ int Parser::onHeadersComplete(http_parser* p) {
     s.aborted_ = true;
     return -1;
   }
-  // Responses to HEAD (and 1xx/204/304, which http_parser knows) have no body.
-  return (s.kind_ == MessageKind::kResponse && s.expect_no_body_) ? 1 : 0;
+  // Responses to HEAD, and 1xx/204/304 responses, have no body whatever their framing headers say
+  // (RFC 9112 §6.3 rule 1). http_parser only knows this when no Content-Length is present.
+  const bool no_body = s.expect_no_body_ || h.status < 200 || h.status == 204 || h.status == 304;
+  return (s.kind_ == MessageKind::kResponse && no_body) ? 1 : 0;
 }
 
 int Parser::onBodyData(http_parser* p, const char* at, size_t len) {

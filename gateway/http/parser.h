@@ -92,6 +92,8 @@ class Parser {
   std::string field_;
   std::string value_;
   bool in_value_ = false;
+  const char* buffer_end_ = nullptr;  // end of the bytes passed to the running execute()
+  bool value_at_buffer_end_ = false;  // the last value piece may continue in the next buffer
   size_t header_bytes_ = 0;
   bool header_too_large_ = false;
   bool aborted_ = false;
