@@ -419,7 +419,7 @@ class Node:
         if self.proc is not None and self.proc.poll() is None:
             try:
                 self.proc.send_signal(signal.SIGTERM)
-                self.proc.wait(5)
+                self.proc.wait(3)
             except subprocess.TimeoutExpired:
                 pass
             self.kill()
@@ -735,6 +735,10 @@ class Upstream:
       ok                 200 JSON echo {method, target, headers, body_len, conn}
       status:N           N with a small JSON body
       delay:S            like ok, after S seconds
+      slow_read:S        waits S seconds before reading the request body, then like ok
+      interim            100 Continue and 103 Early Hints, then 200
+      no_content         204 (no body);   not_modified: 304 with ETag (no body)
+      ok_close           200 with Connection: close, then closes
       hang               never answers (connection held until stop())
       slow_body[:S]      headers at once (Content-Length), body after S seconds (default 1.5)
       close_mid_body     announces 100000 bytes, sends 1000, closes
@@ -922,6 +926,11 @@ class Upstream:
             name, _, value = line.partition(":")
             headers.append((name.strip(), value.strip()))
         lower = {k.lower(): v for k, v in headers}
+        behaviour = self.behaviour_for(RecordedRequest(method, target, version, headers, b"", conn_id, raw_head))
+        if isinstance(behaviour, str) and behaviour.startswith("slow_read:"):
+            # Leave the body in the socket for a while (back-pressure towards the gateway).
+            if self._stop.wait(float(behaviour.split(":", 1)[1])):
+                return None
         body = bytearray()
         if "chunked" in lower.get("transfer-encoding", "").lower():
             while True:
@@ -979,6 +988,8 @@ class Upstream:
             if self._stop.wait(float(arg)):
                 return False
             name = "ok"
+        if name == "slow_read":
+            name = "ok"
         if name == "ok":
             body = json.dumps({"method": req.method, "target": req.target, "headers": req.headers,
                                "body_len": len(req.body), "conn": req.conn_id, "upstream": self.name}).encode()
@@ -1032,6 +1043,18 @@ class Upstream:
                 for piece in (b"one-", b"two-" * 500, b"three"):
                     sock.sendall(piece)
                     time.sleep(0.02)
+            return False
+        elif name == "interim":  # 1xx answers before the final one
+            sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n")
+            send(200, json.dumps({"target": req.target, "upstream": self.name}).encode())
+        elif name == "no_content":
+            sock.sendall(self._head(204, [("X-Answer", "none")] + conn_hdr, "No Content"))
+        elif name == "not_modified":
+            sock.sendall(self._head(304, [("ETag", '"v1"')] + conn_hdr, "Not Modified"))
+        elif name == "ok_close":  # announces Connection: close and closes after the answer
+            body = json.dumps({"target": req.target, "conn": req.conn_id, "upstream": self.name}).encode()
+            sock.sendall(self._head(200, [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+                                          ("Connection", "close")]) + body)
             return False
         elif name == "garbage":
             sock.sendall(b"NOT-HTTP garbage\r\n\r\n")

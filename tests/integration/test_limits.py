@@ -22,9 +22,9 @@ def head(method, target, headers=()):
 
 class LimitsTest(NodeTestCase):
 
-    def start(self, limits, workers=1, upstream="ok"):
+    def start(self, limits, workers=1, upstream="ok", cluster=None):
         self.up = self.upstream(upstream)
-        self.gw = self.node(simple_config([self.up.address], workers=workers, limits=limits))
+        self.gw = self.node(simple_config([self.up.address], workers=workers, limits=limits, cluster=cluster))
         self.port = self.gw.port("main")
 
     def protocol_errors(self, kind):
@@ -120,6 +120,95 @@ class LimitsTest(NodeTestCase):
         self.assertEqual(len(resps), 1, out)
         self.assertProblem(resps[0], 501, "not-implemented")
         self.assertEqual(self.up.count(), 0)
+
+    def test_smuggling_content_length_and_chunked_refused(self):
+        self.start({})
+        data = (b"POST /smuggle HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n"
+                b"0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n")
+        out = raw_exchange(self.port, data, timeout=3)
+        resps = parse_responses(out)
+        self.assertGreaterEqual(len(resps), 1, out)
+        self.assertProblem(resps[0], 400, "malformed-request")
+        self.assertEqual(len(resps), 1, f"more than one answer: {resps}")
+        self.assertNotIn("/smuggled", [q.path for q in self.up.received()])
+
+    def test_bad_chunk_size_400(self):
+        self.start({})
+        self.up.set("echo_body")
+        out = raw_exchange(self.port, head("POST", "/c", [("Transfer-Encoding", "chunked")]) + b"zz\r\nhello\r\n",
+                           timeout=3)
+        resps = parse_responses(out)
+        self.assertEqual(len(resps), 1, out)
+        self.assertProblem(resps[0], 400, "malformed-request")
+
+    def test_header_timeout_on_second_keepalive_request(self):
+        self.start({"header_timeout_ms": 300, "idle_timeout_ms": 5000})
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        reader = HttpReader(sock)
+        sock.sendall(head("GET", "/first"))
+        self.assertEqual(reader.read_response(timeout=3).status, 200)
+        time.sleep(0.5)  # idle (not a header timeout): longer than header_timeout_ms
+        t0 = time.monotonic()
+        sock.sendall(b"GET /second HTTP/1.1\r\nHost: x\r\n")
+        r = reader.read_response(timeout=3)
+        self.assertProblem(r, 408, "request-timeout")
+        self.assertGreaterEqual(time.monotonic() - t0, 0.25)
+        self.assertEqual([q.path for q in self.up.received()], ["/first"])
+
+    def test_body_timeout_is_per_gap(self):
+        """body_timeout_ms bounds the gap between body reads, not the whole body."""
+        self.start({"body_timeout_ms": 400})
+        self.up.set("echo_body")
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        pieces = [b"%02d-" % i * 10 for i in range(10)]
+        sock.sendall(head("POST", "/trickle", [("Content-Length", str(sum(map(len, pieces))))]))
+        for p in pieces:  # 10 x 150 ms = 1.5 s in total, gaps well under the timeout
+            time.sleep(0.15)
+            sock.sendall(p)
+        r = HttpReader(sock).read_response(timeout=5)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.body, b"".join(pieces))
+
+    def test_upload_backpressure_memory_bounded(self):
+        size = 24 * 1024 * 1024
+        self.start({"max_body_bytes": 64 * 1024 * 1024}, workers=1, cluster={"request_timeout_ms": 20000})
+        self.up.set("slow_read:2.5", path="/upload")
+        baseline_kb = self.gw.rss_kb()
+        sock = connect(self.port, timeout=10)
+        self.addCleanup(sock.close)
+        sock.sendall(head("PUT", "/upload", [("Content-Length", str(size))]))
+        sent = [0]
+        block = b"u" * 65536
+
+        def pump():
+            try:
+                while sent[0] < size:
+                    sock.sendall(block)
+                    sent[0] += len(block)
+            except OSError:
+                pass
+
+        import threading
+        t = threading.Thread(target=pump, daemon=True)
+        t.start()
+        self.addCleanup(t.join, 10)
+        peak_kb = baseline_kb
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            peak_kb = max(peak_kb, self.gw.rss_kb())
+            time.sleep(0.1)
+        self.assertLess(sent[0], size, "the whole upload was accepted while the upstream was not reading")
+        self.assertLess(peak_kb - baseline_kb, 12 * 1024,
+                        f"node buffered {peak_kb - baseline_kb} kB of a request body the upstream did not read")
+        # Once the upstream reads again, the upload must flow to the end.
+        t.join(6)
+        self.assertEqual(sent[0], size, f"upload stalled: {sent[0]} of {size} bytes accepted 3.5 s after the "
+                                        f"upstream started reading")
+        r = HttpReader(sock).read_response(timeout=10)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["body_len"], size)
 
     # ---- timeouts ----
 

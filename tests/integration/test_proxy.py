@@ -311,6 +311,169 @@ class ProxyTest(NodeTestCase):
         r = request(self.port, "GET", "/v1/node", headers={"X-Metrogw-Caller": "CN=evil"})
         self.assertEqual(r.json()["caller"], "", r)
 
+    # ---- more framing and header edge cases ----
+
+    def test_x_forwarded_for_multiple_headers(self):
+        """Two X-Forwarded-For fields are one comma-joined list (RFC 9110 5.3): no hop may be lost."""
+        self.start()
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        sock.sendall(req_bytes("GET", "/xff2", headers=[("X-Forwarded-For", "198.51.100.1"),
+                                                        ("X-Forwarded-For", "203.0.113.7")]))
+        self.assertEqual(HttpReader(sock).read_response(timeout=5).status, 200)
+        got = self.up.last().header_all("x-forwarded-for")
+        self.assertEqual(len(got), 1, got)
+        self.assertEqual([h.strip() for h in got[0].split(",")], ["198.51.100.1", "203.0.113.7", "127.0.0.1"])
+
+    def test_http10_client(self):
+        self.start()
+        # Without keep-alive: answered, then closed.
+        out = raw_exchange(self.port, b"GET /ten HTTP/1.0\r\nHost: x\r\n\r\n", timeout=3)
+        resps = parse_responses(out)
+        self.assertEqual(len(resps), 1, out)
+        self.assertEqual(resps[0].status, 200)
+        self.assertEqual(resps[0].json()["target"], "/ten")
+        # With keep-alive: the connection stays open and says so.
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        reader = HttpReader(sock)
+        for i in range(2):
+            sock.sendall(b"GET /ten-ka HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n")
+            r = reader.read_response(timeout=3)
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual((r.header("connection") or "").lower(), "keep-alive", r)
+
+    def test_pipelining_burst(self):
+        self.start()
+        n = 100
+        data = b"".join(req_bytes("GET", f"/burst/{i}") for i in range(n)) + req_bytes(
+            "GET", "/burst/last", headers=[("Connection", "close")])
+        out = raw_exchange(self.port, data, timeout=10)
+        resps = parse_responses(out)
+        self.assertEqual(len(resps), n + 1, f"{len(resps)} answers to {n + 1} pipelined requests")
+        self.assertEqual([r.json()["target"] for r in resps], [f"/burst/{i}" for i in range(n)] + ["/burst/last"])
+
+    def test_pipelined_post_bodies(self):
+        self.start()
+        self.up.set("echo_body")
+        bodies = [b"first-body", b"second" * 1000, b"", b"fourth"]
+        data = b"".join(req_bytes("POST", f"/pb/{i}", headers=[("Content-Length", str(len(b)))], body=b)
+                        for i, b in enumerate(bodies))
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        sock.sendall(data)
+        reader = HttpReader(sock)
+        got = [reader.read_response(timeout=5).body for _ in bodies]
+        self.assertEqual(got, bodies)
+
+    def test_upstream_interim_responses_not_forwarded_as_final(self):
+        self.start()
+        self.up.set("interim")
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        reader = HttpReader(sock)
+        sock.sendall(req_bytes("GET", "/hints"))
+        r = reader.read_final(timeout=5)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["target"], "/hints")
+        sock.sendall(req_bytes("GET", "/hints"))
+        self.assertEqual(reader.read_final(timeout=5).status, 200)
+
+    def test_upstream_204_and_304(self):
+        self.start()
+        self.up.set("no_content", path="/empty")
+        self.up.set("not_modified", path="/cached")
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        reader = HttpReader(sock)
+        sock.sendall(req_bytes("DELETE", "/empty"))
+        r = reader.read_response(timeout=5)
+        self.assertEqual(r.status, 204, r)
+        self.assertIsNone(r.header("transfer-encoding"), r)
+        sock.sendall(req_bytes("GET", "/cached", headers=[("If-None-Match", '"v1"')]))
+        r = reader.read_response(timeout=5)
+        self.assertEqual(r.status, 304, r)
+        self.assertEqual(r.header("etag"), '"v1"')
+        self.assertIsNone(r.header("transfer-encoding"), r)
+        # Nothing stray on the connection: the next answer parses.
+        sock.sendall(req_bytes("GET", "/after"))
+        r = reader.read_response(timeout=5)
+        self.assertEqual(r.json()["target"], "/after", r)
+
+    def test_upstream_connection_close_not_reused(self):
+        self.start()
+        self.up.set("ok_close")
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        reader = HttpReader(sock)
+        for i in range(5):
+            sock.sendall(req_bytes("GET", f"/oc/{i}"))
+            r = reader.read_response(timeout=5)
+            self.assertEqual(r.status, 200, r)
+            self.assertNotEqual((r.header("connection") or "").lower(), "close",
+                                "the upstream's Connection: close leaked to the client")
+        self.assertEqual(self.up.count(), 5)
+        self.assertEqual(self.up.connections(), 5)
+
+    def test_client_connection_survives_upstream_error(self):
+        self.start()
+        self.up.set("status:502", path="/bad")
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        reader = HttpReader(sock)
+        sock.sendall(req_bytes("POST", "/bad", body=b"x"))  # POST: not retried
+        self.assertEqual(reader.read_response(timeout=5).status, 502)
+        sock.sendall(req_bytes("GET", "/good"))
+        self.assertEqual(reader.read_response(timeout=5).json()["target"], "/good")
+
+    def test_concurrent_clients(self):
+        import threading
+        self.start(workers=2)
+        errors = []
+
+        def client(k):
+            try:
+                conn = http.client.HTTPConnection(LOOPBACK, self.port, timeout=10)
+                for i in range(5):
+                    conn.request("GET", f"/cc/{k}/{i}")
+                    r = conn.getresponse()
+                    body = r.read()
+                    if r.status != 200 or f"/cc/{k}/{i}".encode() not in body:
+                        errors.append((k, i, r.status, body[:100]))
+                conn.close()
+            except Exception as e:  # noqa: BLE001
+                errors.append((k, repr(e)))
+
+        threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(50)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+        self.assertEqual(errors, [])
+        self.assertEqual(self.up.count(), 250)
+
+    def test_large_uploads(self):
+        """Several 8 MB request bodies in a row, streamed as fast as the client can."""
+        self.start()
+        size = 8 * 1024 * 1024
+        block = bytes(range(256)) * 256
+        for attempt in range(3):
+            sock = connect(self.port, timeout=10)
+            self.addCleanup(sock.close)
+            sock.sendall(req_bytes("PUT", f"/upload/{attempt}", headers=[("Content-Length", str(size))]))
+            sent = 0
+            try:
+                while sent < size:
+                    sock.sendall(block)
+                    sent += len(block)
+            except OSError:  # timeout, or reset when the gateway gives up (504)
+                self.fail(f"upload {attempt} stalled after {sent} of {size} bytes (client blocked for 10 s)")
+            r = HttpReader(sock).read_response(timeout=10)
+            self.assertEqual(r.status, 200, f"upload {attempt}: all {size} bytes written by the client, upstream "
+                                            f"received {self.up.count() - attempt} complete request(s); got {r!r}")
+            self.assertEqual(r.json()["body_len"], size)
+            sock.close()
+
     # ---- routing ----
 
     def routing_config(self, up2):

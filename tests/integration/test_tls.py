@@ -129,6 +129,31 @@ class TlsTest(NodeTestCase):
         self.assertEqual(r.status, 200)
         self.assertFalse(self.up.last().has_header("x-metrogw-caller"), self.up.last())
 
+    def test_tls_large_upload(self):
+        self.start()
+        size = 8 * 1024 * 1024
+        sock = socket.create_connection((LOOPBACK, self.gw.port("tls")), timeout=10)
+        tls = client_context(self.certs).wrap_socket(sock, server_hostname="localhost")
+        self.addCleanup(tls.close)
+        tls.sendall(f"PUT /up HTTP/1.1\r\nHost: localhost\r\nContent-Length: {size}\r\n\r\n".encode())
+        block = b"t" * 65536
+        for _ in range(size // len(block)):
+            tls.sendall(block)
+        r = HttpReader(tls).read_response(timeout=10)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["body_len"], size)
+
+    def test_handshake_bounded_by_header_timeout(self):
+        c = self.certs
+        self.up = self.upstream()
+        self.gw = self.node(simple_config([self.up.address], limits={"header_timeout_ms": 300},
+                                          listeners=[{"name": "tls", "tls": {"cert": c.server, "key": c.server_key}}]))
+        sock = socket.create_connection((LOOPBACK, self.gw.port("tls")), timeout=5)
+        self.addCleanup(sock.close)
+        t0 = time.monotonic()
+        self.assertTrue(HttpReader(sock).closed_by_peer(timeout=3), "silent TLS client kept open")
+        self.assertLess(time.monotonic() - t0, 2.0)
+
     # ---- mTLS ----
 
     def test_mtls_without_client_cert_refused(self):
