@@ -494,6 +494,29 @@ class ProxyTest(NodeTestCase):
         self.gw = self.node(simple_config([], clusters=clusters, routes=self.routing_config(self.up2), workers=2))
         self.port = self.gw.port("main")
 
+    def test_methods_outside_default_set_refused(self):
+        """Routes without `methods` accept GET HEAD POST PUT DELETE PATCH OPTIONS only (config reference)."""
+        self.start_routing()
+        for method in ("TRACE", "PROPFIND", "MKCOL"):
+            out = raw_exchange(self.port, req_bytes(method, "/v1/anything", headers=[("Connection", "close")]),
+                               timeout=2)
+            resps = parse_responses(out)
+            self.assertEqual(len(resps), 1, out[:200])
+            self.assertIn(resps[0].status, (405, 501), f"{method} on a route without methods: {resps[0]!r}")
+        self.assertEqual([q.method for q in self.up.received()], [], "non-default methods reached the upstream")
+        for method in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"):
+            r = request(self.port, method, "/v1/anything", body=b"" if method in ("POST", "PUT", "PATCH") else None)
+            self.assertEqual(r.status, 200, f"{method}: {r!r}")
+
+    def test_multiple_set_cookie_preserved(self):
+        self.start()
+        self.up.response_headers = [("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2; Path=/"),
+                                    ("Vary", "Accept"), ("Vary", "Origin")]
+        out = raw_exchange(self.port, req_bytes("GET", "/cookies", headers=[("Connection", "close")]), timeout=3)
+        r = parse_responses(out)[0]
+        self.assertEqual(r.header_all("set-cookie"), ["a=1; Path=/", "b=2; Path=/"], r.headers)
+        self.assertEqual(r.header_all("vary"), ["Accept", "Origin"])
+
     def test_404_no_route(self):
         self.start_routing()
         sock = connect(self.port)
