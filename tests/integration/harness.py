@@ -739,6 +739,7 @@ class Upstream:
       interim            100 Continue and 103 Early Hints, then 200
       no_content         204 (no body);   not_modified: 304 with ETag (no body)
       ok_close           200 with Connection: close, then closes
+      early:N            answers N (Connection: close) right after the head without reading the body
       hang               never answers (connection held until stop())
       slow_body[:S]      headers at once (Content-Length), body after S seconds (default 1.5)
       close_mid_body     announces 100000 bytes, sends 1000, closes
@@ -927,6 +928,9 @@ class Upstream:
             headers.append((name.strip(), value.strip()))
         lower = {k.lower(): v for k, v in headers}
         behaviour = self.behaviour_for(RecordedRequest(method, target, version, headers, b"", conn_id, raw_head))
+        if isinstance(behaviour, str) and behaviour.startswith("early:"):
+            # Answer from the head alone; the body is never read.
+            return RecordedRequest(method, target, version, headers, b"", conn_id, raw_head)
         if isinstance(behaviour, str) and behaviour.startswith("slow_read:"):
             # Leave the body in the socket for a while (back-pressure towards the gateway).
             if self._stop.wait(float(behaviour.split(":", 1)[1])):
@@ -1055,6 +1059,18 @@ class Upstream:
             body = json.dumps({"target": req.target, "conn": req.conn_id, "upstream": self.name}).encode()
             sock.sendall(self._head(200, [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
                                           ("Connection", "close")]) + body)
+            return False
+        elif name == "early":  # answers N right after the head, never reads the body, closes gracefully
+            body = json.dumps({"status": int(arg), "upstream": self.name}).encode()
+            sock.sendall(self._head(int(arg), [("Content-Type", "application/json"),
+                                               ("Content-Length", str(len(body))), ("Connection", "close")]) + body)
+            try:
+                sock.shutdown(socket.SHUT_WR)
+                sock.settimeout(1.0)
+                while sock.recv(65536):
+                    pass
+            except OSError:
+                pass
             return False
         elif name == "garbage":
             sock.sendall(b"NOT-HTTP garbage\r\n\r\n")

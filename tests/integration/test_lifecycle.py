@@ -161,6 +161,50 @@ class LifecycleTest(NodeTestCase):
         r = request(gw.port("main"), "GET", "/extra")
         self.assertEqual(r.json().get("node"), "itest", "route added by the reload not served")
 
+    def test_reload_applies_limits_and_routes(self):
+        u1 = self.upstream(name="U1")
+        cfg = simple_config([u1.address], workers=2)
+        gw = self.node(cfg)
+        port = gw.port("main")
+        big_header = {"X-Pad": "p" * 3000}
+        self.assertEqual(request(port, "GET", "/pad", headers=big_header).status, 200)
+        self.assertEqual(request(port, "GET", "/v1/node").status, 200)
+        cfg2 = simple_config([u1.address], workers=2, limits={"max_header_bytes": 2048},
+                             routes=[{"name": "only", "path": "/only/", "cluster": "up"}])
+        self.assertEqual(gw.reload(cfg2), "success")
+
+        def applied():
+            return request(port, "GET", "/v1/node").status == 404
+
+        wait_until(applied, timeout=3, message="route removed by the reload")
+        r = request(port, "GET", "/only/pad", headers=big_header)
+        self.assertProblem(r, 431, "header-too-large")
+        self.assertEqual(request(port, "GET", "/only/x").status, 200)
+
+    def test_reload_under_load_with_pooled_upstream_connections(self):
+        """Connections pooled for the old cluster are retired: no request fails, none goes to the old host."""
+        u1 = self.upstream(name="U1")
+        u2 = self.upstream(name="U2")
+        gw = self.node(simple_config([u1.address], workers=1))
+        port = gw.port("main")
+        conn = http.client.HTTPConnection(LOOPBACK, port, timeout=5)
+        self.addCleanup(conn.close)
+        for i in range(3):
+            conn.request("GET", f"/pool/{i}")
+            r = conn.getresponse()
+            r.read()
+            self.assertEqual(r.status, 200)
+        self.assertEqual(gw.reload(simple_config([u2.address], workers=1)), "success")
+        time.sleep(0.2)
+        n1 = u1.count()
+        for i in range(5):
+            conn.request("GET", f"/pool/after/{i}")
+            r = conn.getresponse()
+            body = r.read()
+            self.assertEqual(r.status, 200, body)
+        self.assertEqual(u1.count(), n1, "requests went to the old cluster's pooled connection")
+        self.assertEqual(u2.count(), 5)
+
     def test_invalid_reload_keeps_old_config(self):
         u1 = self.upstream(name="U1")
         u2 = self.upstream(name="U2")

@@ -265,6 +265,70 @@ class UpstreamTest(NodeTestCase):
             time.sleep(0.3)  # let the upstream close the pooled connection
         self.assertEqual(up.count(), 4)
 
+    # ---- early answers ----
+
+    def test_upstream_answers_before_reading_body(self):
+        up = self.upstream("early:413")
+        up.set("ok", path="/next")
+        self.start_node([up.address])
+        # Whole body sent: the answer is relayed and the connection stays usable or is closed cleanly.
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        reader = HttpReader(sock)
+        sock.sendall(head("POST", "/early", [("Content-Length", "200000")]) + b"z" * 200000)
+        r = reader.read_response(timeout=5)
+        self.assertEqual(r.status, 413, r)
+        self.assertEqual(r.json()["upstream"], "upstream")
+        if (r.header("connection") or "").lower() != "close":
+            sock.sendall(head("GET", "/next"))
+            self.assertEqual(reader.read_response(timeout=5).json()["target"], "/next")
+        else:
+            self.assertTrue(reader.closed_by_peer(2))
+
+    def test_upstream_answers_while_body_still_arriving(self):
+        up = self.upstream("early:403")
+        self.start_node([up.address])
+        sock = connect(self.port)
+        self.addCleanup(sock.close)
+        reader = HttpReader(sock)
+        sock.sendall(head("POST", "/early", [("Content-Length", "100000")]) + b"z" * 1000)
+        r = reader.read_response(timeout=5)
+        self.assertEqual(r.status, 403, r)
+        self.assertEqual((r.header("connection") or "").lower(), "close",
+                         "the rest of the body will never be read: the answer must close the connection")
+        try:
+            sock.sendall(b"z" * 1000)
+        except OSError:
+            pass
+        self.assertTrue(reader.closed_by_peer(2))
+
+    def test_retry_replays_chunked_body(self):
+        self.retry_pair("reset")
+        body_pieces = [b"alpha", b"-beta" * 100, b"-gamma"]
+        for i in range(2):
+            sock = connect(self.port)
+            self.addCleanup(sock.close)
+            chunked = b"".join(b"%x\r\n" % len(p) + p + b"\r\n" for p in body_pieces) + b"0\r\n\r\n"
+            sock.sendall(head("PUT", f"/doc/{i}", [("Transfer-Encoding", "chunked")]) + chunked)
+            r = HttpReader(sock).read_response(timeout=5)
+            self.assertEqual(r.status, 200, r)
+        for q in self.b.received():
+            self.assertEqual(q.body, b"".join(body_pieces), f"replayed body differs for {q.target}")
+        self.assertGreaterEqual(self.a.count() + self.gw.metric_value("metrogw_upstream_retries_total"), 1)
+
+    def test_retry_recorded_in_access_log(self):
+        self.retry_pair("status:503")
+        rids = [request(self.port, "GET", f"/log/{i}").header("x-request-id") for i in range(4)]
+        entries = wait_until(lambda: [e for e in self.gw.access_log() if e.get("request_id") in rids]
+                             if len([e for e in self.gw.access_log() if e.get("request_id") in rids]) == 4 else None,
+                             timeout=4, message="access log lines for the retried requests")
+        retried = [e for e in entries if e.get("retries", 0) >= 1]
+        self.assertTrue(retried, entries)
+        for e in retried:
+            self.assertEqual(e["status"], 200)
+            self.assertIn("RE", e.get("flags", ""), e)
+            self.assertEqual(e["upstream"], self.b.address, e)
+
     # ---- upstream TLS ----
 
     def tls_node(self, tls):
