@@ -2,11 +2,13 @@
 """Process lifecycle: --check, SIGHUP reload (under load, invalid configs), SIGTERM/SIGINT drain."""
 
 import http.client
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -50,7 +52,6 @@ class CheckTest(unittest.TestCase):
                               capture_output=True, text=True, timeout=20, cwd=self.tmp)
 
     def setUp(self):
-        import tempfile
         t = tempfile.TemporaryDirectory(prefix="metrogw-check-")
         self.addCleanup(t.cleanup)
         self.tmp = t.name
@@ -117,7 +118,6 @@ class LoadLoop(threading.Thread):
                 body = r.read()
                 upstream = None
                 if r.status == 200:
-                    import json
                     upstream = json.loads(body).get("upstream")
                 self.results.append((t, r.status, upstream))
             except Exception as e:  # noqa: BLE001 - every failure is recorded and reported

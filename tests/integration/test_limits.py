@@ -5,6 +5,7 @@ and back-pressure towards a client that does not read."""
 import os
 import socket
 import sys
+import threading
 import time
 import unittest
 
@@ -190,7 +191,6 @@ class LimitsTest(NodeTestCase):
             except OSError:
                 pass
 
-        import threading
         t = threading.Thread(target=pump, daemon=True)
         t.start()
         self.addCleanup(t.join, 10)

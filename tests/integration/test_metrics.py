@@ -12,7 +12,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (LOOPBACK, HttpReader, NodeTestCase, connect, free_port, parse_metrics,  # noqa: E402
+from harness import (LOOPBACK, HttpReader, NodeTestCase, connect, parse_metrics,  # noqa: E402
                      request, simple_config, wait_until)
 
 PROMTOOL = shutil.which("promtool") or ("/usr/bin/promtool" if os.path.exists("/usr/bin/promtool") else None)

@@ -4,8 +4,8 @@
 import http.client
 import os
 import re
-import socket
 import sys
+import threading
 import time
 import unittest
 
@@ -427,7 +427,6 @@ class ProxyTest(NodeTestCase):
         self.assertEqual(reader.read_response(timeout=5).json()["target"], "/good")
 
     def test_concurrent_clients(self):
-        import threading
         self.start(workers=2)
         errors = []
 

@@ -143,6 +143,21 @@ class TlsTest(NodeTestCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["body_len"], size)
 
+    def test_tls_upload_to_slow_upstream(self):
+        self.start()
+        self.up.set("slow_read:1.0", path="/slow-up")
+        size = 8 * 1024 * 1024
+        sock = socket.create_connection((LOOPBACK, self.gw.port("tls")), timeout=10)
+        tls = client_context(self.certs).wrap_socket(sock, server_hostname="localhost")
+        self.addCleanup(tls.close)
+        tls.sendall(f"PUT /slow-up HTTP/1.1\r\nHost: localhost\r\nContent-Length: {size}\r\n\r\n".encode())
+        block = b"s" * 65536
+        for _ in range(size // len(block)):
+            tls.sendall(block)
+        r = HttpReader(tls).read_response(timeout=10)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["body_len"], size)
+
     def test_handshake_bounded_by_header_timeout(self):
         c = self.certs
         self.up = self.upstream()
