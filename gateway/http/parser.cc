@@ -9,7 +9,15 @@ Parser& self(http_parser* p) { return *static_cast<Parser*>(p->data); }
 }  // namespace
 
 std::string_view MessageHead::path() const {
-  const std::string_view u(url);
+  std::string_view u(url);
+  // absolute-form ("http://host/x", RFC 9112 §3.2.2): route on the path part.
+  if (!u.starts_with('/')) {
+    const size_t scheme = u.find("://");
+    if (scheme != std::string_view::npos) {
+      const size_t slash = u.find('/', scheme + 3);
+      u = slash == std::string_view::npos ? std::string_view("/") : u.substr(slash);
+    }
+  }
   return u.substr(0, u.find('?'));
 }
 

@@ -6,8 +6,13 @@
 namespace metrogw::gateway {
 namespace {
 
+// Methods a route accepts when its config lists none.
+bool defaultMethod(std::string_view m) {
+  return m == "GET" || m == "HEAD" || m == "POST" || m == "PUT" || m == "DELETE" || m == "PATCH" || m == "OPTIONS";
+}
+
 bool methodAllowed(const config::Route& r, std::string_view method) {
-  if (r.methods.empty()) return true;
+  if (r.methods.empty()) return defaultMethod(method);
   return std::any_of(r.methods.begin(), r.methods.end(), [method](const std::string& m) { return m == method; });
 }
 

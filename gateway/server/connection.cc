@@ -23,6 +23,17 @@ bool validRequestId(const std::string& id) {
   return true;
 }
 
+// RFC 9112 §3.2: HTTP/1.1 requests carry exactly one Host header; never more than one.
+Status checkHost(const http::MessageHead& head) {
+  size_t hosts = 0;
+  for (const auto& h : head.headers.entries()) hosts += http::iequals(h.name, "host") ? 1 : 0;
+  if (hosts > 1) return Status::malformedMessage("more than one Host header");
+  if (hosts == 0 && head.version_major == 1 && head.version_minor >= 1) {
+    return Status::malformedMessage("HTTP/1.1 request without Host header");
+  }
+  return Status::ok();
+}
+
 int64_t unixMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -106,6 +117,7 @@ void ServerConnection::processInput() {
   while (!closed_ && !closing_ && parseSome()) {
   }
   in_process_ = false;
+  if (!closed_) transport_->inputConsumed();
 }
 
 // Parses one contiguous piece of input. Returns true when it made progress and should be called again.
@@ -173,6 +185,13 @@ bool ServerConnection::onHeaders(http::MessageHead& head) {
     listener_.cells.protocol_errors[2]->inc();
     keep_alive_ = false;
     sendProblem(http::Problem::kBodyTooLarge, "request body exceeds the configured limit");
+    closeAfterWrite();
+    return false;
+  }
+  if (Status host = checkHost(request_.head); !host.isOk()) {
+    listener_.cells.protocol_errors[0]->inc();
+    keep_alive_ = false;
+    sendProblem(http::Problem::kMalformedRequest, host.message());
     closeAfterWrite();
     return false;
   }
@@ -314,6 +333,7 @@ void ServerConnection::writeHead(int status, const http::HeaderMap* headers, std
 
 void ServerConnection::sendLocal(LocalResponse response) {
   if (closed_ || response_started_) return;
+  if (!request_complete_ && phase_ == Phase::kBody) keep_alive_ = false;
   const bool head_only = request_.head.method == "HEAD";
   writeHead(response.status, &response.headers, response.content_type, response.body.size(), Framing::kLength);
   if (!head_only) {
@@ -330,6 +350,7 @@ void ServerConnection::sendProblem(http::Problem problem, std::string_view detai
 }
 
 void ServerConnection::beginResponse(int status, http::HeaderMap& headers, Framing framing) {
+  if (!request_complete_ && phase_ == Phase::kBody) keep_alive_ = false;  // body left unread: say so
   if (framing == Framing::kChunked && request_.head.version_minor == 0) framing = Framing::kClose;
   writeHead(status, &headers, {}, 0, framing == Framing::kLength ? Framing::kNone : framing);
   framing_ = framing;

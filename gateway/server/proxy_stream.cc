@@ -65,10 +65,13 @@ void ProxyStream::buildRequestHead() {
     head_ += req.head.url;
   }
   head_ += " HTTP/1.1\r\n";
-  const std::string* xff = nullptr;
+  std::string xff;
   bool has_host = false;
   for (const auto& h : req.head.headers.entries()) {
-    if (http::iequals(h.name, "x-forwarded-for")) xff = &h.value;
+    if (http::iequals(h.name, "x-forwarded-for")) {
+      if (!xff.empty()) xff += ", ";
+      xff += h.value;
+    }
     if (http::isHopByHop(h.name) || replacedHeader(h.name) ||
         req.head.headers.hasToken("connection", h.name)) {
       continue;
@@ -77,7 +80,7 @@ void ProxyStream::buildRequestHead() {
     http::appendHeader(head_, h.name, h.value);
   }
   if (!has_host) http::appendHeader(head_, "Host", cluster_->config().hosts.front().host);
-  http::appendHeader(head_, "X-Forwarded-For", xff != nullptr ? *xff + ", " + conn_.peer() : conn_.peer());
+  http::appendHeader(head_, "X-Forwarded-For", xff.empty() ? conn_.peer() : xff + ", " + conn_.peer());
   http::appendHeader(head_, "X-Forwarded-Proto", conn_.tls() ? "https" : "http");
   http::appendHeader(head_, "X-Request-Id", req.request_id);
   if (!conn_.caller().empty()) http::appendHeader(head_, "X-Metrogw-Caller", conn_.caller());

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "common/logging.h"
+#include "gateway/http/problem.h"
 #include "gateway/server/connection.h"
 #include "gateway/upstream/cluster_state.h"
 
@@ -99,10 +100,11 @@ void Worker::accept(ListenerRuntime& listener, evutil_socket_t fd, const sockadd
   if (draining_ || connections_.size() >= limits.max_connections_per_worker) {
     listener.cells.protocol_errors[4]->inc();
     if (snapshot_->listener_tls.count(listener.name) == 0) {
-      static constexpr std::string_view kBusy =
-          "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nConnection: close\r\n"
-          "Content-Length: 96\r\n\r\n"
-          R"({"type":"urn:metrogw:problem:too-many-connections","title":"Too many connections","status":503})";
+      static const std::string kBusy = [] {
+        const std::string body = http::problemBody(http::Problem::kTooManyConnections, {}, {});
+        return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nConnection: close\r\n"
+               "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+      }();
       [[maybe_unused]] const ssize_t n = ::send(fd, kBusy.data(), kBusy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     }
     ::close(fd);

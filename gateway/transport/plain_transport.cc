@@ -57,6 +57,13 @@ void PlainTransport::setReadEnabled(bool enabled) {
   if (enabled && readable_) event_active(io_event_.get(), EV_READ, 0);
 }
 
+void PlainTransport::inputConsumed() {
+  // Edge-triggered: a socket left unread at the limit raises no new edge, so look again now.
+  if (!closed_ && readable_ && read_enabled_ && evbuffer_get_length(input_) < read_limit_) {
+    event_active(io_event_.get(), EV_READ, 0);
+  }
+}
+
 void PlainTransport::onSocket(evutil_socket_t, short what, void* arg) {
   static_cast<PlainTransport*>(arg)->handleSocket(what);
 }

@@ -20,6 +20,7 @@ class PlainTransport final : public Transport {
   void flushSoon() override;
   void setReadEnabled(bool enabled) override;
   void setReadLimit(size_t bytes) override { read_limit_ = bytes; }
+  void inputConsumed() override;
   void close() override;
   SSL* ssl() const override { return nullptr; }
   bool tlsFailed() const override { return false; }

@@ -46,6 +46,7 @@ class TlsTransport final : public Transport {
     }
   }
   void setReadLimit(size_t bytes) override { bufferevent_setwatermark(bev_.get(), EV_READ, 0, bytes); }
+  void inputConsumed() override {}  // bufferevent re-enables reading below its watermark itself
   void close() override {
     callbacks_ = nullptr;
     // A clean close sends close_notify; without it OpenSSL marks the session not resumable.

@@ -40,6 +40,8 @@ class Transport {
   // input() holds at least the read limit.
   virtual void setReadEnabled(bool enabled) = 0;
   virtual void setReadLimit(size_t bytes) = 0;
+  // The owner consumed bytes from input(): reading resumes if it had stopped at the read limit.
+  virtual void inputConsumed() = 0;
   // Closes the socket now; no callbacks afterwards.
   virtual void close() = 0;
   [[nodiscard]] virtual SSL* ssl() const = 0;  // null for plain TCP

@@ -95,6 +95,7 @@ void UpstreamConnection::handleRead() {
     }
   }
   in_read_ = false;
+  if (!closed_ && transport_) transport_->inputConsumed();
   if (abandoned_) {  // the stream gave the connection up inside a callback
     close();
     return;

@@ -165,12 +165,16 @@ TEST_F(RouterFixture, LaterRouteWithTheRightMethodStillWins) {
   EXPECT_THAT(m.params, ElementsAre(Param("id", "7")));
 }
 
-TEST_F(RouterFixture, MethodsAreCaseSensitiveAndEmptyMeansAny) {
+TEST_F(RouterFixture, MethodsAreCaseSensitiveAndEmptyMeansTheDefaultSet) {
   add(route("get-only", config::PathMatch::kExact, "/g", {"GET"}));
   add(route("any", config::PathMatch::kExact, "/any"));
   EXPECT_EQ(matchName("get", "/g"), "");
   EXPECT_TRUE(router().match("get", "/g", "public").method_mismatch);
-  EXPECT_EQ(matchName("PROPFIND", "/any"), "any");
+  for (const char* m : {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+    EXPECT_EQ(matchName(m, "/any"), "any") << m;
+  }
+  EXPECT_EQ(matchName("PROPFIND", "/any"), "");
+  EXPECT_TRUE(router().match("TRACE", "/any", "public").method_mismatch);
 }
 
 TEST_F(RouterFixture, ListenerFilterRestrictsRoutes) {
