@@ -7,7 +7,8 @@ namespace {
 
 class NodeInfoHandler final : public gateway::LocalHandler {
  public:
-  explicit NodeInfoHandler(const gateway::WorkerContext& ctx) : node_(ctx.node_name), worker_(ctx.worker_index) {}
+  explicit NodeInfoHandler(const gateway::WorkerContext& ctx)
+      : node_(ctx.node_name), worker_(ctx.worker_index) {}
   void handle(const gateway::LocalRequest& request, gateway::Respond respond) override {
     std::string body = R"({"node":")";
     log::appendJsonEscaped(body, node_);
@@ -26,7 +27,8 @@ class NodeInfoHandler final : public gateway::LocalHandler {
 }  // namespace
 
 void registerBuiltinHandlers(gateway::HandlerRegistry& registry) {
-  registry.add("node-info", [](gateway::WorkerContext& ctx) { return std::make_unique<NodeInfoHandler>(ctx); });
+  registry.add("node-info",
+               [](gateway::WorkerContext& ctx) { return std::make_unique<NodeInfoHandler>(ctx); });
 }
 
 config::LoadOptions loadOptions(const gateway::HandlerRegistry& registry) {

@@ -66,7 +66,8 @@ log::Level parseLevel(const std::string& s) {
 
 }  // namespace
 
-int runNode(config::ConfigPtr config, const std::string& config_path, const gateway::HandlerRegistry& handlers) {
+int runNode(const config::ConfigPtr& config, const std::string& config_path,
+            const gateway::HandlerRegistry& handlers) {
   log::setLevel(parseLevel(config->log_level));
   std::signal(SIGPIPE, SIG_IGN);
   const uint32_t workers = gateway::resolveWorkerCount(*config);
@@ -75,8 +76,13 @@ int runNode(config::ConfigPtr config, const std::string& config_path, const gate
                       .Name("metrogw_config_reloads_total")
                       .Help("Configuration reloads (SIGHUP) by result.")
                       .Register(registry.process());
-  SignalContext ctx{nullptr, nullptr, nullptr, config_path, &handlers,
-                    &reloads.Add({{"result", "success"}}), &reloads.Add({{"result", "failure"}})};
+  SignalContext ctx{nullptr,
+                    nullptr,
+                    nullptr,
+                    config_path,
+                    &handlers,
+                    &reloads.Add({{"result", "success"}}),
+                    &reloads.Add({{"result", "failure"}})};
 
   observability::AdminServer admin(registry);
   auto server = gateway::createServer(config, registry, handlers);
@@ -93,7 +99,8 @@ int runNode(config::ConfigPtr config, const std::string& config_path, const gate
     (*server)->drainAndStop();
     return 1;
   }
-  log::info("node", "admin listening: address=" + config->admin.address + " port=" + std::to_string(admin.port()));
+  log::info("node",
+            "admin listening: address=" + config->admin.address + " port=" + std::to_string(admin.port()));
   log::info("node", "node '" + config->node_name + "' serving with " + std::to_string(workers) + " workers");
 
   Dispatcher dispatcher;

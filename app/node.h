@@ -20,7 +20,7 @@ void registerBuiltinHandlers(gateway::HandlerRegistry& registry);
 [[nodiscard]] config::LoadOptions loadOptions(const gateway::HandlerRegistry& registry);
 
 // Runs until SIGTERM/SIGINT; returns the process exit code. `config_path` empty: embedded default.
-[[nodiscard]] int runNode(config::ConfigPtr config, const std::string& config_path,
+[[nodiscard]] int runNode(const config::ConfigPtr& config, const std::string& config_path,
                           const gateway::HandlerRegistry& handlers);
 
 }  // namespace metrogw::app

@@ -32,8 +32,8 @@ Dispatcher::Dispatcher() {
   if (!base_ || wake_fd_ < 0) throw std::runtime_error("event loop setup failed");  // start-up only
   post_event_.reset(event_new(base_.get(), wake_fd_, EV_READ | EV_PERSIST, &Dispatcher::onPosted, this));
   deferred_event_.reset(event_new(
-      base_.get(), -1, 0, [](evutil_socket_t, short, void* arg) { static_cast<Dispatcher*>(arg)->clearDeferred(); },
-      this));
+      base_.get(), -1, 0,
+      [](evutil_socket_t, short, void* arg) { static_cast<Dispatcher*>(arg)->clearDeferred(); }, this));
 }
 
 Dispatcher::~Dispatcher() {

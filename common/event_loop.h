@@ -19,10 +19,18 @@
 
 namespace metrogw {
 
-struct EventBaseDeleter { void operator()(event_base* b) const { event_base_free(b); } };
-struct EventDeleter { void operator()(event* e) const { event_free(e); } };
-struct BufferEventDeleter { void operator()(bufferevent* b) const { bufferevent_free(b); } };
-struct ListenerDeleter { void operator()(evconnlistener* l) const { evconnlistener_free(l); } };
+struct EventBaseDeleter {
+  void operator()(event_base* b) const { event_base_free(b); }
+};
+struct EventDeleter {
+  void operator()(event* e) const { event_free(e); }
+};
+struct BufferEventDeleter {
+  void operator()(bufferevent* b) const { bufferevent_free(b); }
+};
+struct ListenerDeleter {
+  void operator()(evconnlistener* l) const { evconnlistener_free(l); }
+};
 
 using EventBasePtr = std::unique_ptr<event_base, EventBaseDeleter>;
 using EventPtr = std::unique_ptr<event, EventDeleter>;

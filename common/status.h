@@ -10,8 +10,8 @@ namespace metrogw {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,    // bad input from a file, flag or caller
-  kMalformedMessage,   // bytes from the network that do not parse
+  kInvalidArgument,   // bad input from a file, flag or caller
+  kMalformedMessage,  // bytes from the network that do not parse
   kNotFound,
   kResourceExhausted,  // a limit was hit
   kUpstreamTimeout,
@@ -29,9 +29,13 @@ class [[nodiscard]] Status {
   static Status invalidArgument(std::string msg) { return {StatusCode::kInvalidArgument, std::move(msg)}; }
   static Status malformedMessage(std::string msg) { return {StatusCode::kMalformedMessage, std::move(msg)}; }
   static Status notFound(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
-  static Status resourceExhausted(std::string msg) { return {StatusCode::kResourceExhausted, std::move(msg)}; }
+  static Status resourceExhausted(std::string msg) {
+    return {StatusCode::kResourceExhausted, std::move(msg)};
+  }
   static Status upstreamTimeout(std::string msg) { return {StatusCode::kUpstreamTimeout, std::move(msg)}; }
-  static Status upstreamUnavailable(std::string msg) { return {StatusCode::kUpstreamUnavailable, std::move(msg)}; }
+  static Status upstreamUnavailable(std::string msg) {
+    return {StatusCode::kUpstreamUnavailable, std::move(msg)};
+  }
   static Status consentDenied(std::string msg) { return {StatusCode::kConsentDenied, std::move(msg)}; }
   static Status ioError(std::string msg) { return {StatusCode::kIoError, std::move(msg)}; }
   static Status internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
@@ -53,8 +57,10 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(Status status) : status_(std::move(status)) { assert(!status_.isOk()); }  // NOLINT(google-explicit-constructor)
-  StatusOr(T value) : value_(std::move(value)) {}                                    // NOLINT(google-explicit-constructor)
+  StatusOr(Status status) : status_(std::move(status)) {
+    assert(!status_.isOk());
+  }                                                // NOLINT(google-explicit-constructor)
+  StatusOr(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
 
   [[nodiscard]] bool isOk() const { return status_.isOk(); }
   [[nodiscard]] const Status& status() const { return status_; }
@@ -76,8 +82,8 @@ class [[nodiscard]] StatusOr {
 #define METROGW_CONCAT(a, b) METROGW_CONCAT_INNER(a, b)
 
 // Returns the status from the enclosing function when `expr` is not ok.
-#define RETURN_IF_ERROR(expr)                                   \
-  do {                                                          \
-    ::metrogw::Status metrogw_status_ = (expr);                 \
-    if (!metrogw_status_.isOk()) return metrogw_status_;        \
+#define RETURN_IF_ERROR(expr)                            \
+  do {                                                   \
+    ::metrogw::Status metrogw_status_ = (expr);          \
+    if (!metrogw_status_.isOk()) return metrogw_status_; \
   } while (false)

@@ -21,7 +21,7 @@ using Millis = std::chrono::milliseconds;
 struct ServerTls {
   std::string cert_file;
   std::string key_file;
-  std::string client_ca_file;     // empty: no client certificate requested
+  std::string client_ca_file;  // empty: no client certificate requested
   bool session_tickets = true;
   std::string min_version = "1.2";  // "1.2" or "1.3"
 };
@@ -34,14 +34,14 @@ struct Listener {
 };
 
 struct Limits {
-  uint32_t max_header_bytes = 16 * 1024;         // -> 431
-  uint64_t max_body_bytes = 8 * 1024 * 1024;     // -> 413
-  Millis header_timeout{10'000};                 // first byte to end of headers -> 408
-  Millis body_timeout{30'000};                   // between body reads -> 408
-  Millis idle_timeout{60'000};                   // keep-alive idle -> close
+  uint32_t max_header_bytes = 16 * 1024;        // -> 431
+  uint64_t max_body_bytes = 8UL * 1024 * 1024;  // -> 413
+  Millis header_timeout{10'000};                // first byte to end of headers -> 408
+  Millis body_timeout{30'000};                  // between body reads -> 408
+  Millis idle_timeout{60'000};                  // keep-alive idle -> close
   uint32_t max_connections_per_worker = 10'000;
-  uint32_t buffer_high_watermark = 256 * 1024;   // bytes queued before reads are paused
-  Millis drain_timeout{15'000};                  // SIGTERM: finish in-flight requests up to this
+  uint32_t buffer_high_watermark = 256 * 1024;  // bytes queued before reads are paused
+  Millis drain_timeout{15'000};                 // SIGTERM: finish in-flight requests up to this
 };
 
 struct Admin {
@@ -63,10 +63,10 @@ struct HostAddress {
 };
 
 struct RetryPolicy {
-  uint32_t max_retries = 1;        // per request, idempotent methods only
-  double budget_percent = 20.0;    // retries may be at most this % of active requests...
+  uint32_t max_retries = 1;            // per request, idempotent methods only
+  double budget_percent = 20.0;        // retries may be at most this % of active requests...
   uint32_t min_retry_concurrency = 3;  // ...but this many concurrent retries are always allowed
-  bool retry_on_5xx = true;        // 502/503/504 from upstream count as retryable
+  bool retry_on_5xx = true;            // 502/503/504 from upstream count as retryable
 };
 
 struct CircuitBreaker {
@@ -83,7 +83,7 @@ struct Cluster {
   std::string name;
   std::vector<HostAddress> hosts;
   Millis connect_timeout{1'000};
-  Millis request_timeout{15'000};  // from request sent to last response byte
+  Millis request_timeout{15'000};   // from request sent to last response byte
   uint32_t max_idle_per_host = 64;  // keep-alive connections kept per worker per host
   RetryPolicy retry;
   CircuitBreaker circuit_breaker;
@@ -94,20 +94,20 @@ struct Cluster {
 enum class PathMatch { kExact, kPrefix, kTemplate };
 
 struct Route {
-  std::string name;                 // metrics label; defaults to the path
+  std::string name;                  // metrics label; defaults to the path
   std::vector<std::string> methods;  // empty: any method
   PathMatch match = PathMatch::kPrefix;
-  std::string path;                 // "/v1/", "/healthz", "/v1/hospitals/{id}"
-  std::string cluster;              // exactly one of cluster / handler
+  std::string path;     // "/v1/", "/healthz", "/v1/hospitals/{id}"
+  std::string cluster;  // exactly one of cluster / handler
   std::string handler;
   std::vector<std::string> listeners;  // empty: every listener
-  std::optional<Millis> timeout;    // overrides the cluster's request_timeout
-  std::string prefix_rewrite;       // optional: replaces the matched prefix when proxying
+  std::optional<Millis> timeout;       // overrides the cluster's request_timeout
+  std::string prefix_rewrite;          // optional: replaces the matched prefix when proxying
 };
 
 struct Config {
-  std::string source;               // file path it was loaded from, for messages
-  uint32_t workers = 0;             // 0: one per core
+  std::string source;    // file path it was loaded from, for messages
+  uint32_t workers = 0;  // 0: one per core
   std::string log_level = "info";
   bool access_log = true;
   std::string access_log_path = "-";  // "-": stdout

@@ -28,7 +28,7 @@ struct LocalRequest {
   const http::MessageHead& head;
   std::string_view body;
   const PathParams& params;
-  std::string_view caller;      // verified mTLS client subject, "" on plain listeners
+  std::string_view caller;  // verified mTLS client subject, "" on plain listeners
   std::string_view request_id;
   std::string_view listener;
 };

@@ -14,7 +14,7 @@
 namespace metrogw::observability {
 namespace {
 
-constexpr size_t kFlushThreshold = 32 * 1024;
+constexpr size_t kFlushThreshold = 32UL * 1024;
 constexpr double kMaxDurationMs = 1e12;  // keeps the fixed-point rendering short
 
 void appendDigits(std::string& out, unsigned value, int width) {
@@ -138,7 +138,8 @@ void AccessLog::flush() {
     const int err = n < 0 ? errno : EIO;
     if (err == EINTR) continue;
     // Full disk, closed pipe, or a non-blocking fd that would block: drop rather than stall.
-    if (!write_failed_) log::warn("access_log", std::string("write failed, dropping lines: ") + std::strerror(err));
+    if (!write_failed_)
+      log::warn("access_log", std::string("write failed, dropping lines: ") + std::strerror(err));
     write_failed_ = true;
     break;
   }

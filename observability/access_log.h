@@ -18,10 +18,10 @@ struct AccessLogEntry {
   int64_t start_unix_ms = 0;
   std::string_view request_id;
   std::string_view listener;
-  std::string_view peer_address;   // client IP
-  std::string_view caller;         // mTLS client certificate subject, empty if none
+  std::string_view peer_address;  // client IP
+  std::string_view caller;        // mTLS client certificate subject, empty if none
   std::string_view method;
-  std::string_view path;           // without query string
+  std::string_view path;  // without query string
   int status = 0;
   std::string_view route;
   std::string_view cluster;
@@ -30,7 +30,7 @@ struct AccessLogEntry {
   uint64_t bytes_sent = 0;         // response body bytes
   double duration_ms = 0;
   uint32_t retries = 0;
-  std::string_view flags;          // short codes: "UT" upstream timeout, "UO" circuit open, ...
+  std::string_view flags;  // short codes: "UT" upstream timeout, "UO" circuit open, ...
 };
 
 class AccessLog {

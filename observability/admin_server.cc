@@ -21,15 +21,17 @@ namespace metrogw::observability {
 namespace {
 
 constexpr int kRequestTimeoutSeconds = 10;
-constexpr ev_ssize_t kMaxHeadersBytes = 16 * 1024;
-constexpr ev_ssize_t kMaxBodyBytes = 64 * 1024;
+constexpr ev_ssize_t kMaxHeadersBytes = 16L * 1024;
+constexpr ev_ssize_t kMaxBodyBytes = 64L * 1024;
 // Every method evhttp knows, so that anything but GET/HEAD reaches our handler and gets a 405
 // (evhttp itself would answer 501 for methods outside this set).
 constexpr ev_uint16_t kAllMethods = EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
                                     EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
                                     EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH;
 
-struct EvhttpDeleter { void operator()(evhttp* h) const { evhttp_free(h); } };
+struct EvhttpDeleter {
+  void operator()(evhttp* h) const { evhttp_free(h); }
+};
 using EvhttpPtr = std::unique_ptr<evhttp, EvhttpDeleter>;
 
 AdminResponse problem(int status, const char* type, const char* title) {

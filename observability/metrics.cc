@@ -6,6 +6,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <limits>
 #include <map>
@@ -25,8 +26,12 @@ constexpr size_t kBucketPadSlots = 64 / sizeof(std::atomic<uint64_t>);
 
 // Cells of one series sit next to each other, one per shard; padding each to its own cache line
 // keeps workers on different shards from invalidating each other's lines.
-struct alignas(64) PaddedCounter { CounterCell cell; };
-struct alignas(64) PaddedGauge { GaugeCell cell; };
+struct alignas(64) PaddedCounter {
+  CounterCell cell;
+};
+struct alignas(64) PaddedGauge {
+  GaugeCell cell;
+};
 struct alignas(64) PaddedHistogram {
   explicit PaddedHistogram(const std::vector<double>* bounds) : cell(bounds) {}
   HistogramCell cell;
@@ -60,7 +65,7 @@ void HistogramCell::observe(double v) {
   const auto it = std::lower_bound(bounds_->begin(), bounds_->end(), v);  // first bound >= v ("le")
   buckets_[static_cast<size_t>(it - bounds_->begin())].fetch_add(1, std::memory_order_relaxed);
   count_.fetch_add(1, std::memory_order_relaxed);
-  sum_micros_.fetch_add(static_cast<uint64_t>(v * kMicrosPerUnit + 0.5), std::memory_order_relaxed);
+  sum_micros_.fetch_add(static_cast<uint64_t>(std::llround(v * kMicrosPerUnit)), std::memory_order_relaxed);
 }
 
 double HistogramCell::sum() const {
@@ -69,7 +74,7 @@ double HistogramCell::sum() const {
 
 const std::vector<double>& latencyBuckets() {
   static const std::vector<double> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                               0.25,   0.5,   1,      2.5,   5,    10,   30,    60};
+                                               0.25,   0.5,   1,      2.5,   5,    10,    30,   60};
   return kBuckets;
 }
 
@@ -102,7 +107,8 @@ const char* typeName(prometheus::MetricType type) {
 bool validBounds(const std::vector<double>& bounds) {
   return std::is_sorted(bounds.begin(), bounds.end()) &&
          std::adjacent_find(bounds.begin(), bounds.end()) == bounds.end() &&
-         std::all_of(bounds.begin(), bounds.end(), [](double b) { return b < std::numeric_limits<double>::infinity(); });
+         std::all_of(bounds.begin(), bounds.end(),
+                     [](double b) { return b < std::numeric_limits<double>::infinity(); });
 }
 
 std::unique_ptr<Series> makeSeries(const Family& family, uint32_t shards) {
@@ -137,7 +143,8 @@ void mergeHistogram(const Family& family, const Series& s, prometheus::ClientMet
   m.histogram.bucket.reserve(counts.size());
   for (size_t i = 0; i < counts.size(); ++i) {
     cumulative += counts[i];
-    const double bound = i < family.bounds.size() ? family.bounds[i] : std::numeric_limits<double>::infinity();
+    const double bound =
+        i < family.bounds.size() ? family.bounds[i] : std::numeric_limits<double>::infinity();
     m.histogram.bucket.push_back({cumulative, bound});
   }
   m.histogram.sample_count = cumulative;
@@ -170,12 +177,14 @@ FamilyId Registry::Impl::add(const std::string& name, const std::string& help, p
     const Family& f = *families[i];
     if (f.name != name) continue;
     if (f.type != type || f.labels != labels || f.bounds != bounds) {
-      log::error("metrics", "metric family " + name + " redeclared differently; keeping the first declaration");
+      log::error("metrics",
+                 "metric family " + name + " redeclared differently; keeping the first declaration");
     }
     return static_cast<FamilyId>(i);
   }
   if (!prometheus::CheckMetricName(name)) log::error("metrics", "invalid metric name: " + name);
-  if (!validBounds(bounds)) log::error("metrics", "histogram " + name + ": bounds must be finite and increasing");
+  if (!validBounds(bounds))
+    log::error("metrics", "histogram " + name + ": bounds must be finite and increasing");
   auto f = std::make_unique<Family>();
   f->name = name;
   f->help = help;
@@ -214,20 +223,23 @@ Registry::Registry(uint32_t shards)
 
 Registry::~Registry() = default;
 
-FamilyId Registry::addCounter(const std::string& name, const std::string& help, std::vector<std::string> labels) {
+FamilyId Registry::addCounter(const std::string& name, const std::string& help,
+                              std::vector<std::string> labels) {
   return impl_->add(name, help, prometheus::MetricType::Counter, std::move(labels), {});
 }
 
-FamilyId Registry::addGauge(const std::string& name, const std::string& help, std::vector<std::string> labels) {
+FamilyId Registry::addGauge(const std::string& name, const std::string& help,
+                            std::vector<std::string> labels) {
   return impl_->add(name, help, prometheus::MetricType::Gauge, std::move(labels), {});
 }
 
-FamilyId Registry::addHistogram(const std::string& name, const std::string& help, std::vector<std::string> labels,
-                                std::vector<double> bounds) {
+FamilyId Registry::addHistogram(const std::string& name, const std::string& help,
+                                std::vector<std::string> labels, std::vector<double> bounds) {
   return impl_->add(name, help, prometheus::MetricType::Histogram, std::move(labels), std::move(bounds));
 }
 
-CounterCell& Registry::counter(FamilyId family, uint32_t shard, const std::vector<std::string>& label_values) {
+CounterCell& Registry::counter(FamilyId family, uint32_t shard,
+                               const std::vector<std::string>& label_values) {
   const std::lock_guard<std::mutex> lock(impl_->mutex);
   Series* s = impl_->series(family, prometheus::MetricType::Counter, shard, shards_, label_values);
   return s != nullptr ? s->counters[shard].cell : impl_->discard_counter.cell;
@@ -239,7 +251,8 @@ GaugeCell& Registry::gauge(FamilyId family, uint32_t shard, const std::vector<st
   return s != nullptr ? s->gauges[shard].cell : impl_->discard_gauge.cell;
 }
 
-HistogramCell& Registry::histogram(FamilyId family, uint32_t shard, const std::vector<std::string>& label_values) {
+HistogramCell& Registry::histogram(FamilyId family, uint32_t shard,
+                                   const std::vector<std::string>& label_values) {
   const std::lock_guard<std::mutex> lock(impl_->mutex);
   Series* s = impl_->series(family, prometheus::MetricType::Histogram, shard, shards_, label_values);
   return s != nullptr ? s->histograms[shard].cell : impl_->discard_histogram.cell;

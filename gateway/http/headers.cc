@@ -53,7 +53,8 @@ void HeaderMap::remove(std::string_view name) {
 
 bool HeaderMap::hasToken(std::string_view name, std::string_view token) const {
   for (const auto& h : entries_) {
-    if (iequals(h.name, name) && anyToken(h.value, [token](std::string_view t) { return iequals(t, token); })) {
+    if (iequals(h.name, name) &&
+        anyToken(h.value, [token](std::string_view t) { return iequals(t, token); })) {
       return true;
     }
   }
@@ -62,9 +63,10 @@ bool HeaderMap::hasToken(std::string_view name, std::string_view token) const {
 
 bool isHopByHop(std::string_view name) {
   static constexpr std::array<std::string_view, 9> kHopByHop = {
-      "connection", "keep-alive",         "proxy-connection",    "te",     "trailer",
-      "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization"};
-  return std::any_of(kHopByHop.begin(), kHopByHop.end(), [name](std::string_view h) { return iequals(h, name); });
+      "connection", "keep-alive",         "proxy-connection",   "te", "trailer", "transfer-encoding",
+      "upgrade",    "proxy-authenticate", "proxy-authorization"};
+  return std::any_of(kHopByHop.begin(), kHopByHop.end(),
+                     [name](std::string_view h) { return iequals(h, name); });
 }
 
 void stripHopByHop(HeaderMap& headers) {

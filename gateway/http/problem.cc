@@ -27,7 +27,9 @@ constexpr std::array<ProblemInfo, 14> kProblems = {{
 
 const ProblemInfo& problemInfo(Problem p) { return kProblems.at(static_cast<size_t>(p)); }
 
-std::string problemType(Problem p) { return std::string("urn:metrogw:problem:") + std::string(problemInfo(p).slug); }
+std::string problemType(Problem p) {
+  return std::string("urn:metrogw:problem:") + std::string(problemInfo(p).slug);
+}
 
 std::string problemBody(Problem p, std::string_view detail, std::string_view request_id) {
   const ProblemInfo& info = problemInfo(p);

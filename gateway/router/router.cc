@@ -8,17 +8,20 @@ namespace {
 
 // Methods a route accepts when its config lists none.
 bool defaultMethod(std::string_view m) {
-  return m == "GET" || m == "HEAD" || m == "POST" || m == "PUT" || m == "DELETE" || m == "PATCH" || m == "OPTIONS";
+  return m == "GET" || m == "HEAD" || m == "POST" || m == "PUT" || m == "DELETE" || m == "PATCH" ||
+         m == "OPTIONS";
 }
 
 bool methodAllowed(const config::Route& r, std::string_view method) {
   if (r.methods.empty()) return defaultMethod(method);
-  return std::any_of(r.methods.begin(), r.methods.end(), [method](const std::string& m) { return m == method; });
+  return std::any_of(r.methods.begin(), r.methods.end(),
+                     [method](const std::string& m) { return m == method; });
 }
 
 bool listenerAllowed(const config::Route& r, std::string_view listener) {
   if (r.listeners.empty()) return true;
-  return std::any_of(r.listeners.begin(), r.listeners.end(), [listener](const std::string& l) { return l == listener; });
+  return std::any_of(r.listeners.begin(), r.listeners.end(),
+                     [listener](const std::string& l) { return l == listener; });
 }
 
 bool isParam(const std::string& seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
@@ -28,7 +31,8 @@ bool matchTemplate(const RouteEntry& e, std::string_view path, PathParams* param
   size_t pos = 1;  // skip the leading '/'
   while (pos <= path.size()) {
     const size_t slash = path.find('/', pos);
-    const std::string_view seg = path.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
+    const std::string_view seg =
+        path.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
     if (i >= e.segments.size()) return false;
     const std::string& want = e.segments[i];
     if (isParam(want)) {
@@ -61,7 +65,8 @@ std::vector<std::string> splitPath(std::string_view path) {
   size_t pos = path.starts_with('/') ? 1 : 0;
   while (pos <= path.size()) {
     const size_t slash = path.find('/', pos);
-    out.emplace_back(path.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos));
+    out.emplace_back(
+        path.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos));
     if (slash == std::string_view::npos) break;
     pos = slash + 1;
   }

@@ -33,7 +33,8 @@ class Router {
   // `config` must outlive the Router (both live in the same Snapshot).
   [[nodiscard]] static StatusOr<Router> build(const config::Config& config);
 
-  [[nodiscard]] RouteMatch match(std::string_view method, std::string_view path, std::string_view listener) const;
+  [[nodiscard]] RouteMatch match(std::string_view method, std::string_view path,
+                                 std::string_view listener) const;
   [[nodiscard]] const std::vector<RouteEntry>& routes() const { return routes_; }
 
  private:

@@ -35,13 +35,15 @@ Status checkHost(const http::MessageHead& head) {
 }
 
 int64_t unixMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
 }  // namespace
 
-ServerConnection::ServerConnection(Worker& worker, ListenerRuntime& listener, int fd, std::string peer, SSL* ssl)
+ServerConnection::ServerConnection(Worker& worker, ListenerRuntime& listener, int fd, std::string peer,
+                                   SSL* ssl)
     : worker_(worker),
       listener_(listener),
       peer_(std::move(peer)),
@@ -335,7 +337,8 @@ void ServerConnection::sendLocal(LocalResponse response) {
   if (closed_ || response_started_) return;
   if (!request_complete_ && phase_ == Phase::kBody) keep_alive_ = false;
   const bool head_only = request_.head.method == "HEAD";
-  writeHead(response.status, &response.headers, response.content_type, response.body.size(), Framing::kLength);
+  writeHead(response.status, &response.headers, response.content_type, response.body.size(),
+            Framing::kLength);
   if (!head_only) {
     evbuffer_add(out(), response.body.data(), response.body.size());
     request_.bytes_out += response.body.size();

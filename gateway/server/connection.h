@@ -4,7 +4,6 @@
 // dispatcher's deferred delete, so any callback may close it.
 #pragma once
 
-
 #include <memory>
 #include <string>
 

@@ -40,7 +40,8 @@ void LocalStream::onRequestComplete() {
   if (called_) return;
   called_ = true;
   const RequestInfo& req = conn_.request();
-  const LocalRequest request{req.head, body_, req.params, conn_.caller(), req.request_id, conn_.listenerName()};
+  const LocalRequest request{req.head,       body_,          req.params,
+                             conn_.caller(), req.request_id, conn_.listenerName()};
   std::weak_ptr<bool> alive = alive_;
   ServerConnection* conn = &conn_;
   handler_.handle(request, [alive, conn](LocalResponse response) {

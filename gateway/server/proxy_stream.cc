@@ -196,7 +196,8 @@ void ProxyStream::onUpstreamHeaders(http::MessageHead& head) {
   }
   response_started_ = true;
   http::stripHopByHop(head.headers);
-  conn_.beginResponse(head.status, head.headers, responseFraming(head, conn_.request().head.method == "HEAD"));
+  conn_.beginResponse(head.status, head.headers,
+                      responseFraming(head, conn_.request().head.method == "HEAD"));
 }
 
 void ProxyStream::onUpstreamBody(std::string_view data) {
@@ -221,8 +222,10 @@ void ProxyStream::onUpstreamComplete() {
   cells.duration.observe(secondsBetween(upstream_start_, RealTimeSource::instance().monotonicNow()));
   UpstreamConnection* done = upstream_;
   upstream_ = nullptr;
-  if (!request_done_) done->abandon();  // the upstream answered early; the request is unfinished
-  else cluster_->releaseConnection(done);
+  if (!request_done_)
+    done->abandon();  // the upstream answered early; the request is unfinished
+  else
+    cluster_->releaseConnection(done);
   finish();
   conn_.endResponse();
 }
@@ -242,11 +245,21 @@ void ProxyStream::onUpstreamError(UpstreamErrorKind kind, bool response_started)
   }
   if (kind != UpstreamErrorKind::kMalformed && retryIfPossible()) return;
   switch (kind) {
-    case UpstreamErrorKind::kConnect: failWith(http::Problem::kUpstreamUnavailable, "cannot connect to upstream"); break;
-    case UpstreamErrorKind::kTls: failWith(http::Problem::kBadGateway, "upstream TLS handshake failed"); break;
-    case UpstreamErrorKind::kMalformed: failWith(http::Problem::kBadGateway, "upstream answer is not valid HTTP"); break;
-    case UpstreamErrorKind::kTimeout: failWith(http::Problem::kUpstreamTimeout, "upstream did not answer in time"); break;
-    case UpstreamErrorKind::kReset: failWith(http::Problem::kBadGateway, "upstream closed the connection"); break;
+    case UpstreamErrorKind::kConnect:
+      failWith(http::Problem::kUpstreamUnavailable, "cannot connect to upstream");
+      break;
+    case UpstreamErrorKind::kTls:
+      failWith(http::Problem::kBadGateway, "upstream TLS handshake failed");
+      break;
+    case UpstreamErrorKind::kMalformed:
+      failWith(http::Problem::kBadGateway, "upstream answer is not valid HTTP");
+      break;
+    case UpstreamErrorKind::kTimeout:
+      failWith(http::Problem::kUpstreamTimeout, "upstream did not answer in time");
+      break;
+    case UpstreamErrorKind::kReset:
+      failWith(http::Problem::kBadGateway, "upstream closed the connection");
+      break;
   }
 }
 

@@ -21,7 +21,9 @@ namespace metrogw::gateway {
 
 class ServerConnection;
 
-struct EvbufferDeleter { void operator()(evbuffer* b) const { evbuffer_free(b); } };
+struct EvbufferDeleter {
+  void operator()(evbuffer* b) const { evbuffer_free(b); }
+};
 using EvbufferPtr = std::unique_ptr<evbuffer, EvbufferDeleter>;
 
 class ProxyStream final : public Stream, private UpstreamCallbacks {
@@ -36,7 +38,7 @@ class ProxyStream final : public Stream, private UpstreamCallbacks {
   void onClientWritable() override;
   void onClientGone() override;
 
-  static constexpr size_t kMaxRetryBody = 64 * 1024;
+  static constexpr size_t kMaxRetryBody = 64UL * 1024;
 
  private:
   void onUpstreamReady() override;
@@ -63,8 +65,8 @@ class ProxyStream final : public Stream, private UpstreamCallbacks {
   UpstreamConnection* upstream_ = nullptr;
   HostState* host_ = nullptr;
   std::string head_;
-  EvbufferPtr pending_;        // body waiting for the upstream to be ready
-  std::string retry_copy_;     // framed body kept for a retry
+  EvbufferPtr pending_;     // body waiting for the upstream to be ready
+  std::string retry_copy_;  // framed body kept for a retry
   bool retry_copy_ok_ = true;
   bool chunked_ = false;
   bool idempotent_ = false;

@@ -24,7 +24,8 @@ StatusOr<int> bindListener(const std::string& address, uint16_t port) {
   hints.ai_flags = AI_PASSIVE;
   addrinfo* res = nullptr;
   const std::string port_str = std::to_string(port);
-  if (const int rc = getaddrinfo(address.c_str(), port_str.c_str(), &hints, &res); rc != 0 || res == nullptr) {
+  if (const int rc = getaddrinfo(address.c_str(), port_str.c_str(), &hints, &res);
+      rc != 0 || res == nullptr) {
     return Status::invalidArgument("cannot resolve listener address '" + address + "': " + gai_strerror(rc));
   }
   const int fd = ::socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -56,7 +57,8 @@ Status sameListeners(const config::Config& a, const config::Config& b) {
   for (size_t i = 0; i < a.listeners.size(); ++i) {
     const auto& x = a.listeners[i];
     const auto& y = b.listeners[i];
-    if (x.name != y.name || x.address != y.address || x.port != y.port || x.tls.has_value() != y.tls.has_value()) {
+    if (x.name != y.name || x.address != y.address || x.port != y.port ||
+        x.tls.has_value() != y.tls.has_value()) {
       return Status::invalidArgument("listener '" + y.name + "' changed address, port, name or TLS on/off");
     }
   }
@@ -117,8 +119,9 @@ Status ServerImpl::bindAll() {
       w->addListener(l.name, *fd);
     }
     ports_.push_back(port);
-    log::info("server", "listening: listener=" + l.name + " address=" + l.address + " port=" +
-                            std::to_string(port) + (l.tls ? (l.tls->client_ca_file.empty() ? " tls" : " mtls") : ""));
+    log::info("server", "listening: listener=" + l.name + " address=" + l.address +
+                            " port=" + std::to_string(port) +
+                            (l.tls ? (l.tls->client_ca_file.empty() ? " tls" : " mtls") : ""));
   }
   return Status::ok();
 }

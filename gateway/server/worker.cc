@@ -63,8 +63,9 @@ void Worker::start(SnapshotPtr snapshot) {
   WorkerContext ctx{index_, dispatcher_, node_name_};
   for (const auto& [name, factory] : handler_registry_.factories()) handlers_[name] = factory(ctx);
   for (size_t i = 0; i < listeners_.size(); ++i) {
-    listeners_[i]->listener.reset(evconnlistener_new(dispatcher_.base(), &Worker::onAccept, listeners_[i].get(),
-                                                     LEV_OPT_CLOSE_ON_FREE, -1, pending_fds_[i]));
+    listeners_[i]->listener.reset(evconnlistener_new(dispatcher_.base(), &Worker::onAccept,
+                                                     listeners_[i].get(), LEV_OPT_CLOSE_ON_FREE, -1,
+                                                     pending_fds_[i]));
   }
   pending_fds_.clear();
   access_log_flush_.enableOnce(std::chrono::seconds(1));
@@ -102,8 +103,10 @@ void Worker::accept(ListenerRuntime& listener, evutil_socket_t fd, const sockadd
     if (snapshot_->listener_tls.count(listener.name) == 0) {
       static const std::string kBusy = [] {
         const std::string body = http::problemBody(http::Problem::kTooManyConnections, {}, {});
-        return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nConnection: close\r\n"
-               "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+        return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nConnection: "
+               "close\r\n"
+               "Content-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n" + body;
       }();
       [[maybe_unused]] const ssize_t n = ::send(fd, kBusy.data(), kBusy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     }
@@ -141,8 +144,9 @@ void Worker::installSnapshot(SnapshotPtr snapshot) {
   for (const auto& c : cfg.clusters) {
     std::shared_ptr<tls::ClientContext> tls;
     if (auto it = snapshot->cluster_tls.find(c.name); it != snapshot->cluster_tls.end()) tls = it->second;
-    clusters_[c.name] = std::make_shared<ClusterState>(dispatcher_, snapshot, c, snapshot->cluster_hosts.at(c.name), tls,
-                                                       ClusterCells(stats_, index_, c.name));
+    clusters_[c.name] =
+        std::make_shared<ClusterState>(dispatcher_, snapshot, c, snapshot->cluster_hosts.at(c.name), tls,
+                                       ClusterCells(stats_, index_, c.name));
   }
   route_clusters_.assign(cfg.routes.size(), nullptr);
   for (size_t i = 0; i < cfg.routes.size(); ++i) {
@@ -152,7 +156,8 @@ void Worker::installSnapshot(SnapshotPtr snapshot) {
   unrouted_cells_.clear();
   for (const auto& l : listeners_) {
     auto& row = route_cells_.emplace_back();
-    for (const auto& r : cfg.routes) row.push_back(std::make_unique<RouteCells>(stats_, index_, l->name, r.name));
+    for (const auto& r : cfg.routes)
+      row.push_back(std::make_unique<RouteCells>(stats_, index_, l->name, r.name));
     unrouted_cells_.push_back(std::make_unique<RouteCells>(stats_, index_, l->name, "none"));
   }
   snapshot_ = std::move(snapshot);
@@ -181,7 +186,8 @@ void Worker::beginDrain() {
   draining_ = true;
   // Closing the listening sockets makes new connects fail at once instead of queueing.
   for (auto& l : listeners_) l->listener.reset();
-  for (ServerConnection* c : std::vector<ServerConnection*>(connections_.begin(), connections_.end())) c->drain();
+  for (ServerConnection* c : std::vector<ServerConnection*>(connections_.begin(), connections_.end()))
+    c->drain();
 }
 
 std::string Worker::nextRequestId() {

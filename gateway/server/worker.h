@@ -82,7 +82,7 @@ class Worker {
   std::vector<int> pending_fds_;
   SnapshotPtr snapshot_;
   std::map<std::string, std::shared_ptr<ClusterState>> clusters_;
-  std::vector<std::shared_ptr<ClusterState>> route_clusters_;           // by route index
+  std::vector<std::shared_ptr<ClusterState>> route_clusters_;          // by route index
   std::vector<std::vector<std::unique_ptr<RouteCells>>> route_cells_;  // [listener][route]
   std::vector<std::unique_ptr<RouteCells>> unrouted_cells_;            // [listener]
   std::map<std::string, std::unique_ptr<LocalHandler>> handlers_;

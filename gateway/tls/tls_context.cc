@@ -42,7 +42,7 @@ std::string fileLabel(std::string_view kind, const std::string& path) {
 StatusOr<int> parseMinVersion(const std::string& v) {
   if (v == "1.2") return TLS1_2_VERSION;
   if (v == "1.3") return TLS1_3_VERSION;
-  return Status::invalidArgument("tls: min_version '" + v + "': expected \"1.2\" or \"1.3\"");
+  return Status::invalidArgument("tls: min_version '" + v + R"(': expected "1.2" or "1.3")");
 }
 
 // A key protected by a passphrase must fail to load, not prompt on the daemon's terminal.

@@ -15,7 +15,9 @@
 
 namespace metrogw::gateway::tls {
 
-struct SslCtxDeleter { void operator()(SSL_CTX* c) const { SSL_CTX_free(c); } };
+struct SslCtxDeleter {
+  void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
+};
 using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxDeleter>;
 
 class ServerContext {

@@ -8,12 +8,13 @@
 
 namespace metrogw::gateway {
 namespace {
-constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kReadChunk = 16UL * 1024;
 }
 
 PlainTransport::PlainTransport(event_base* base, int fd, bool connecting)
     : fd_(fd), input_(evbuffer_new()), output_(evbuffer_new()), connecting_(connecting) {
-  io_event_.reset(event_new(base, fd, EV_READ | EV_WRITE | EV_PERSIST | EV_ET, &PlainTransport::onSocket, this));
+  io_event_.reset(
+      event_new(base, fd, EV_READ | EV_WRITE | EV_PERSIST | EV_ET, &PlainTransport::onSocket, this));
   flush_event_.reset(event_new(base, -1, 0, &PlainTransport::onFlush, this));
   event_add(io_event_.get(), nullptr);
   writable_ = !connecting;
@@ -123,7 +124,7 @@ void PlainTransport::readSome() {
       return;
     }
     // Commit exactly n bytes across the reserved vectors.
-    size_t left = static_cast<size_t>(n);
+    auto left = static_cast<size_t>(n);
     int used = 0;
     for (; used < n_vec && left > 0; ++used) {
       const size_t take = left < vec[used].iov_len ? left : vec[used].iov_len;

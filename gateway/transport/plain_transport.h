@@ -40,11 +40,11 @@ class PlainTransport final : public Transport {
   EventPtr io_event_;
   EventPtr flush_event_;
   TransportCallbacks* callbacks_ = nullptr;
-  size_t read_limit_ = 256 * 1024;
+  size_t read_limit_ = 256UL * 1024;
   bool connecting_;
   bool read_enabled_ = true;
-  bool readable_ = false;   // the last read may have left bytes in the socket
-  bool writable_ = true;    // false after EAGAIN until the next write edge
+  bool readable_ = false;  // the last read may have left bytes in the socket
+  bool writable_ = true;   // false after EAGAIN until the next write edge
   bool flush_pending_ = false;
   bool closed_ = false;
 };

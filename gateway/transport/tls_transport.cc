@@ -20,15 +20,16 @@ class TlsTransport final : public Transport {
  public:
   TlsTransport(event_base* base, int fd, SSL* ssl, bool connecting)
       : ssl_(ssl),
-        bev_(bufferevent_openssl_socket_new(base, fd, ssl,
-                                            connecting ? BUFFEREVENT_SSL_CONNECTING : BUFFEREVENT_SSL_ACCEPTING,
-                                            BEV_OPT_CLOSE_ON_FREE)) {
+        bev_(bufferevent_openssl_socket_new(
+            base, fd, ssl, connecting ? BUFFEREVENT_SSL_CONNECTING : BUFFEREVENT_SSL_ACCEPTING,
+            BEV_OPT_CLOSE_ON_FREE)) {
     if (fd >= 0) {
       const int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     }
     bufferevent_openssl_set_allow_dirty_shutdown(bev_.get(), 1);
-    bufferevent_setcb(bev_.get(), &TlsTransport::onRead, &TlsTransport::onWrite, &TlsTransport::onEvent, this);
+    bufferevent_setcb(bev_.get(), &TlsTransport::onRead, &TlsTransport::onWrite, &TlsTransport::onEvent,
+                      this);
     bufferevent_enable(bev_.get(), EV_READ | EV_WRITE);
   }
   ~TlsTransport() override { close(); }
@@ -76,7 +77,8 @@ class TlsTransport final : public Transport {
     auto* self = static_cast<TlsTransport*>(arg);
     if ((what & BEV_EVENT_ERROR) != 0 && bufferevent_get_openssl_error(bev) != 0) self->tls_failed_ = true;
     if ((what & BEV_EVENT_CONNECTED) != 0) self->handshake_done_ = true;
-    if ((what & (BEV_EVENT_ERROR | BEV_EVENT_EOF)) != 0) self->tls_failed_ = self->tls_failed_ || !self->handshake_done_;
+    if ((what & (BEV_EVENT_ERROR | BEV_EVENT_EOF)) != 0)
+      self->tls_failed_ = self->tls_failed_ || !self->handshake_done_;
     if (self->callbacks_ == nullptr) return;
     if ((what & BEV_EVENT_CONNECTED) != 0) {
       self->callbacks_->onTransportEvent(TransportEvent::kConnected);
@@ -105,7 +107,8 @@ StatusOr<std::unique_ptr<Transport>> connectTransport(event_base* base, const so
                                                       SSL* ssl) {
   if (ssl != nullptr) {
     auto tls = std::make_unique<TlsTransport>(base, -1, ssl, true);
-    if (!tls->connect(addr, len)) return Status::upstreamUnavailable(std::string("connect: ") + std::strerror(errno));
+    if (!tls->connect(addr, len))
+      return Status::upstreamUnavailable(std::string("connect: ") + std::strerror(errno));
     return std::unique_ptr<Transport>(std::move(tls));
   }
   const int fd = ::socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

@@ -24,8 +24,8 @@ enum class TransportEvent { kConnected, kEof, kError };
 class TransportCallbacks {
  public:
   virtual ~TransportCallbacks() = default;
-  virtual void onTransportRead() = 0;      // input() holds new bytes
-  virtual void onTransportDrained() = 0;   // output() became empty after a write
+  virtual void onTransportRead() = 0;     // input() holds new bytes
+  virtual void onTransportDrained() = 0;  // output() became empty after a write
   virtual void onTransportEvent(TransportEvent event) = 0;
 };
 

@@ -9,10 +9,14 @@
 
 namespace metrogw::gateway {
 
-ClusterState::ClusterState(Dispatcher& dispatcher, std::shared_ptr<const void> snapshot, const config::Cluster& cfg,
-                           const std::vector<ResolvedHost>& hosts, std::shared_ptr<tls::ClientContext> tls,
-                           ClusterCells cells)
-    : dispatcher_(dispatcher), snapshot_(std::move(snapshot)), cfg_(cfg), tls_(std::move(tls)), cells_(cells) {
+ClusterState::ClusterState(Dispatcher& dispatcher, std::shared_ptr<const void> snapshot,
+                           const config::Cluster& cfg, const std::vector<ResolvedHost>& hosts,
+                           std::shared_ptr<tls::ClientContext> tls, ClusterCells cells)
+    : dispatcher_(dispatcher),
+      snapshot_(std::move(snapshot)),
+      cfg_(cfg),
+      tls_(std::move(tls)),
+      cells_(cells) {
   hosts_.resize(hosts.size());
   for (size_t i = 0; i < hosts.size(); ++i) hosts_[i].address = &hosts[i];
 }
@@ -44,7 +48,8 @@ void ClusterState::release() {
 
 void ClusterState::updateCircuitGauge() {
   const auto& cb = cfg_.circuit_breaker;
-  if (circuit_open_ && active_ < cb.max_active && static_cast<uint32_t>(std::max(pending_, 0)) < cb.max_pending) {
+  if (circuit_open_ && active_ < cb.max_active &&
+      static_cast<uint32_t>(std::max(pending_, 0)) < cb.max_pending) {
     circuit_open_ = false;
     cells_.circuit_open.add(-1);
     log::info("upstream", "circuit breaker closed for cluster '" + cfg_.name + "'");

@@ -19,7 +19,6 @@
 #include "gateway/server/stats.h"
 #include "gateway/tls/tls_context.h"
 
-
 namespace metrogw::gateway {
 
 struct ResolvedHost;
@@ -39,7 +38,8 @@ class ClusterState {
  public:
   // `snapshot` owns `cfg` and `hosts`; the ClusterState keeps it alive.
   ClusterState(Dispatcher& dispatcher, std::shared_ptr<const void> snapshot, const config::Cluster& cfg,
-               const std::vector<ResolvedHost>& hosts, std::shared_ptr<tls::ClientContext> tls, ClusterCells cells);
+               const std::vector<ResolvedHost>& hosts, std::shared_ptr<tls::ClientContext> tls,
+               ClusterCells cells);
   ~ClusterState();
   ClusterState(const ClusterState&) = delete;
   ClusterState& operator=(const ClusterState&) = delete;

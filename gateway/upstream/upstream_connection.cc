@@ -1,15 +1,14 @@
 // UpstreamConnection: connect (with timeout), TLS, response parsing and pool parking.
 #include "gateway/upstream/upstream_connection.h"
 
-
 #include "gateway/server/snapshot.h"
 #include "gateway/upstream/cluster_state.h"
 
 namespace metrogw::gateway {
 namespace {
 constexpr uint32_t kMaxResponseHeaderBytes = 64 * 1024;
-constexpr size_t kReadLimit = 256 * 1024;
-}
+constexpr size_t kReadLimit = 256UL * 1024;
+}  // namespace
 
 UpstreamConnection::UpstreamConnection(ClusterState& cluster, HostState& host)
     : cluster_(cluster),
@@ -129,7 +128,8 @@ void UpstreamConnection::onTransportEvent(TransportEvent event) {
     return;
   }
   const bool tls_error = transport_->tlsFailed();
-  fail(!connected_ ? (tls_error ? UpstreamErrorKind::kTls : UpstreamErrorKind::kConnect) : UpstreamErrorKind::kReset);
+  fail(!connected_ ? (tls_error ? UpstreamErrorKind::kTls : UpstreamErrorKind::kConnect)
+                   : UpstreamErrorKind::kReset);
 }
 
 void UpstreamConnection::fail(UpstreamErrorKind kind) {

@@ -36,7 +36,9 @@ class UpstreamCallbacks {
   virtual void onUpstreamWritable() = 0;  // request output drained below the low watermark
 };
 
-class UpstreamConnection : public DeferredDeletable, private http::ParserCallbacks, private TransportCallbacks {
+class UpstreamConnection : public DeferredDeletable,
+                           private http::ParserCallbacks,
+                           private TransportCallbacks {
  public:
   UpstreamConnection(ClusterState& cluster, HostState& host);
   ~UpstreamConnection() override;

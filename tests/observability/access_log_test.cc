@@ -1,9 +1,9 @@
 // Tests for the access log: JSON line format (keys, escaping, omissions) and buffered file writes.
 #include "observability/access_log.h"
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -108,9 +108,9 @@ TEST(AccessLogFormatTest, AllKeysInOrderWithEscaping) {
   formatAccessLogLine(fullEntry(), line);
   Fields f;
   ASSERT_TRUE(parseFlatObject(line, f)) << line;
-  EXPECT_THAT(keys(f), ElementsAre("ts", "request_id", "listener", "peer", "caller", "method", "path", "status",
-                                   "route", "cluster", "upstream", "bytes_in", "bytes_out", "duration_ms",
-                                   "retries", "flags"));
+  EXPECT_THAT(keys(f), ElementsAre("ts", "request_id", "listener", "peer", "caller", "method", "path",
+                                   "status", "route", "cluster", "upstream", "bytes_in", "bytes_out",
+                                   "duration_ms", "retries", "flags"));
   EXPECT_EQ(field(f, "ts"), "2024-05-01T12:34:56.789Z");
   EXPECT_EQ(field(f, "path"), "/fhir/Patient/\"x\x01");
   EXPECT_THAT(line, HasSubstr(R"("path":"/fhir/Patient/\"x\u0001")"));
@@ -131,8 +131,8 @@ TEST(AccessLogFormatTest, EmptyOptionalsAreOmitted) {
   formatAccessLogLine(e, line);
   Fields f;
   ASSERT_TRUE(parseFlatObject(line, f)) << line;
-  EXPECT_THAT(keys(f), ElementsAre("ts", "request_id", "listener", "peer", "method", "path", "status", "bytes_in",
-                                   "bytes_out", "duration_ms", "retries"));
+  EXPECT_THAT(keys(f), ElementsAre("ts", "request_id", "listener", "peer", "method", "path", "status",
+                                   "bytes_in", "bytes_out", "duration_ms", "retries"));
   EXPECT_EQ(field(f, "duration_ms"), "0.000");
 }
 

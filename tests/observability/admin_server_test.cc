@@ -20,7 +20,7 @@ namespace {
 using ::testing::HasSubstr;
 
 struct HttpResponse {
-  int status = 0;                             // 0: no parsable response
+  int status = 0;                              // 0: no parsable response
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
 
@@ -171,7 +171,9 @@ TEST_F(AdminServerTest, OtherMethodsAreProblem405) {
     EXPECT_EQ(r.status, 405) << method;
     EXPECT_EQ(r.header("content-type"), "application/problem+json");
     EXPECT_EQ(r.header("allow"), "GET, HEAD");
-    EXPECT_EQ(r.body, R"({"type":"urn:metrogw:problem:method-not-allowed","title":"Method Not Allowed","status":405})");
+    EXPECT_EQ(
+        r.body,
+        R"({"type":"urn:metrogw:problem:method-not-allowed","title":"Method Not Allowed","status":405})");
   }
 }
 

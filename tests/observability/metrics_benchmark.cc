@@ -31,7 +31,8 @@ struct Fixture {
       counters[s] = &registry.counter(c, s, {"a"});
       histograms[s] = &registry.histogram(h, s, {"a"});
     }
-    prom_counter = &prometheus::BuildCounter().Name("bench_prom_total").Help("B.").Register(*prom).Add({{"route", "a"}});
+    prom_counter =
+        &prometheus::BuildCounter().Name("bench_prom_total").Help("B.").Register(*prom).Add({{"route", "a"}});
     prom_histogram = &prometheus::BuildHistogram()
                           .Name("bench_prom_seconds")
                           .Help("B.")

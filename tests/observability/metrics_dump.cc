@@ -8,18 +8,22 @@
 int main() {
   using metrogw::observability::Registry;
   Registry registry(2);
-  const auto requests = registry.addCounter("metrogw_dump_requests_total", "Requests answered.", {"route", "code"});
+  const auto requests =
+      registry.addCounter("metrogw_dump_requests_total", "Requests answered.", {"route", "code"});
   registry.counter(requests, 0, {"patients", "200"}).inc(3);
   registry.counter(requests, 1, {"patients", "200"}).inc(4);
   registry.counter(requests, 1, {R"(we"ird\route)", "503"}).inc();
 
-  const auto connections = registry.addGauge("metrogw_dump_open_connections", "Open downstream connections.", {"listener"});
+  const auto connections =
+      registry.addGauge("metrogw_dump_open_connections", "Open downstream connections.", {"listener"});
   registry.gauge(connections, 0, {"public"}).set(5);
   registry.gauge(connections, 1, {"public"}).add(2);
 
-  const auto latency = registry.addHistogram("metrogw_dump_request_duration_seconds", "Time to last response byte.",
-                                             {"route"}, metrogw::observability::latencyBuckets());
-  for (const double v : {0.0004, 0.003, 0.2, 7.0, 120.0}) registry.histogram(latency, 0, {"patients"}).observe(v);
+  const auto latency =
+      registry.addHistogram("metrogw_dump_request_duration_seconds", "Time to last response byte.", {"route"},
+                            metrogw::observability::latencyBuckets());
+  for (const double v : {0.0004, 0.003, 0.2, 7.0, 120.0})
+    registry.histogram(latency, 0, {"patients"}).observe(v);
   registry.histogram(latency, 1, {"patients"}).observe(0.04);
 
   prometheus::BuildCounter()

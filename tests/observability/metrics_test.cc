@@ -23,7 +23,8 @@ const prometheus::MetricFamily* findFamily(const std::vector<prometheus::MetricF
   return nullptr;
 }
 
-const prometheus::ClientMetric* findMetric(const prometheus::MetricFamily& family, const std::string& label_value) {
+const prometheus::ClientMetric* findMetric(const prometheus::MetricFamily& family,
+                                           const std::string& label_value) {
   for (const auto& m : family.metric) {
     if (!m.label.empty() && m.label[0].value == label_value) return &m;
   }
@@ -117,8 +118,8 @@ TEST(HistogramCellTest, BucketsAndSum) {
 }
 
 TEST(RegistryTest, LatencyBucketsAreTheDocumentedOnes) {
-  EXPECT_EQ(latencyBuckets(), (std::vector<double>{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
-                                                   1, 2.5, 5, 10, 30, 60}));
+  EXPECT_EQ(latencyBuckets(), (std::vector<double>{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                   0.5, 1, 2.5, 5, 10, 30, 60}));
 }
 
 TEST(RegistryTest, DeclaringTwiceReturnsTheSameId) {
