@@ -374,8 +374,8 @@ void ServerConnection::endResponse() {
   if (closed_) return;
   if (framing_ == Framing::kChunked && request_.head.method != "HEAD") {
     http::writeLastChunk(out());
-    transport_->flushSoon();
   }
+  transport_->flushNow();
   response_complete_ = true;
   if (!request_complete_ && phase_ == Phase::kBody) keep_alive_ = false;  // body left unread
   maybeFinishExchange();

@@ -129,7 +129,7 @@ void ProxyStream::writeRequest() {
   } else {
     evbuffer_add_buffer(out, pending_.get());
   }
-  upstream_->flush();
+  upstream_->flushNow();
 }
 
 void ProxyStream::appendBody(std::string_view data) {

@@ -45,9 +45,27 @@ void PlainTransport::flushSoon() {
   event_active(flush_event_.get(), EV_TIMEOUT, 0);
 }
 
+void PlainTransport::flushNow() {
+  if (closed_ || connecting_) return;
+  while (writable_ && !write_failed_ && evbuffer_get_length(output_) > 0) {
+    if (evbuffer_write(output_, fd_) >= 0) continue;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      writable_ = false;
+    } else {
+      write_failed_ = true;
+    }
+  }
+  flushSoon();
+}
+
 void PlainTransport::onFlush(evutil_socket_t, short, void* arg) {
   auto* self = static_cast<PlainTransport*>(arg);
   self->flush_pending_ = false;
+  if (self->write_failed_) {
+    self->emit(TransportEvent::kError);
+    return;
+  }
   if (self->writable_) self->writeSome();
 }
 

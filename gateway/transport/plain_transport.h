@@ -18,6 +18,7 @@ class PlainTransport final : public Transport {
   evbuffer* input() override { return input_; }
   evbuffer* output() override { return output_; }
   void flushSoon() override;
+  void flushNow() override;
   void setReadEnabled(bool enabled) override;
   void setReadLimit(size_t bytes) override { read_limit_ = bytes; }
   void inputConsumed() override;
@@ -46,6 +47,7 @@ class PlainTransport final : public Transport {
   bool readable_ = false;  // the last read may have left bytes in the socket
   bool writable_ = true;   // false after EAGAIN until the next write edge
   bool flush_pending_ = false;
+  bool write_failed_ = false;
   bool closed_ = false;
 };
 

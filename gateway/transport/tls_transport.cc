@@ -38,6 +38,7 @@ class TlsTransport final : public Transport {
   evbuffer* input() override { return bufferevent_get_input(bev_.get()); }
   evbuffer* output() override { return bufferevent_get_output(bev_.get()); }
   void flushSoon() override {}  // bufferevent writes by itself
+  void flushNow() override {}
   void setReadEnabled(bool enabled) override {
     if (!bev_) return;
     if (enabled) {

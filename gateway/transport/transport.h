@@ -36,6 +36,9 @@ class Transport {
   [[nodiscard]] virtual evbuffer* input() = 0;
   [[nodiscard]] virtual evbuffer* output() = 0;
   virtual void flushSoon() = 0;
+  // Writes output() now (end of a message: do not wait for the loop turn). Callbacks that the write
+  // causes (drained, error) are still delivered from the loop, never from inside this call.
+  virtual void flushNow() = 0;
   // Stop or resume reading from the socket (flow control). Reading also stops by itself while
   // input() holds at least the read limit.
   virtual void setReadEnabled(bool enabled) = 0;

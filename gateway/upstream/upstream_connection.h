@@ -56,6 +56,7 @@ class UpstreamConnection : public DeferredDeletable,
   [[nodiscard]] evbuffer* output() const { return transport_->output(); }
   // Call after appending to output(): the bytes are written on this loop turn.
   void flush() { transport_->flushSoon(); }
+  void flushNow() { transport_->flushNow(); }
   [[nodiscard]] size_t outputLength() const;
   void setExpectNoBody(bool head_request) { parser_.expectNoBody(head_request); }
   void pauseReading(bool pause);
