@@ -157,10 +157,7 @@ void ServerConnection::onParseError(http::ParseError error) {
     close();
     return;
   }
-  if (stream_) {
-    stream_->onClientGone();
-    worker_.dispatcher().deferredDelete(std::move(stream_));
-  }
+  dropStream();
   if (request_.request_id.empty()) assignRequestId();
   request_complete_ = true;
   sendProblem(too_large ? http::Problem::kHeaderTooLarge : http::Problem::kMalformedRequest,
@@ -243,10 +240,7 @@ bool ServerConnection::onBody(std::string_view data) {
     listener_.cells.protocol_errors[2]->inc();
     keep_alive_ = false;
     if (!response_started_) {
-      if (stream_) {
-        stream_->onClientGone();
-        worker_.dispatcher().deferredDelete(std::move(stream_));
-      }
+      dropStream();
       sendProblem(http::Problem::kBodyTooLarge, "request body exceeds the configured limit");
       closeAfterWrite();
     } else {
@@ -293,10 +287,7 @@ void ServerConnection::onTimeout() {
     close();
     return;
   }
-  if (stream_) {
-    stream_->onClientGone();
-    worker_.dispatcher().deferredDelete(std::move(stream_));
-  }
+  dropStream();
   if (request_.request_id.empty()) assignRequestId();
   request_complete_ = true;
   request_.addFlag("RT");
@@ -454,15 +445,18 @@ void ServerConnection::assignRequestId() {
 
 // ---- closing ----
 
+void ServerConnection::dropStream() {
+  if (!stream_) return;
+  stream_->onClientGone();
+  worker_.dispatcher().deferredDelete(std::move(stream_));
+}
+
 void ServerConnection::closeAfterWrite() {
   if (closed_ || closing_) return;
   closing_ = true;
   armTimer(TimerMode::kNone);
   transport_->setReadEnabled(false);
-  if (stream_) {
-    stream_->onClientGone();
-    worker_.dispatcher().deferredDelete(std::move(stream_));
-  }
+  dropStream();
   if (outputLength() == 0) {
     close();
     return;
@@ -481,10 +475,7 @@ void ServerConnection::close() {
     request_.addFlag("CC");
     recordExchange();
   }
-  if (stream_) {
-    stream_->onClientGone();
-    worker_.dispatcher().deferredDelete(std::move(stream_));
-  }
+  dropStream();
   transport_->close();
   worker_.removeConnection(this);  // hands us to deferred delete
 }

@@ -83,6 +83,8 @@ class ServerConnection : public DeferredDeletable, private http::ParserCallbacks
   void onTimeout();
   void writeHead(int status, const http::HeaderMap* headers, std::string_view content_type, uint64_t length,
                  Framing framing);
+  // Tells the current stream the client is gone and hands it to deferred deletion.
+  void dropStream();
   void closeAfterWrite();
   void close();
   void assignRequestId();
