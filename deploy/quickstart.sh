@@ -284,7 +284,7 @@ The demo is running:
   logs      ${STATE_DIR#"$ROOT"/}/metrogw.log (JSON), metrogw.out (access log), upstream.log
   config    ${METROGW_BIN#"$ROOT"/} --print-default-config
 
-Reload the configuration: kill -HUP \$(cat ${STATE_DIR#"$ROOT"/}/metrogw.pid)
+Run on a config file:     build/metrogw --config deploy/config/example.yaml   (SIGHUP then reloads it)
 Stop everything:          deploy/quickstart.sh --stop
 EOF
 }
