@@ -284,7 +284,7 @@ The demo is running:
   logs      ${STATE_DIR#"$ROOT"/}/metrogw.log (JSON), metrogw.out (access log), upstream.log
   config    ${METROGW_BIN#"$ROOT"/} --print-default-config
 
-Run on a config file:     build/metrogw --config deploy/config/example.yaml   (SIGHUP then reloads it)
+Run on a config file:     build/metrogw --config deploy/config/local.yaml   (SIGHUP then reloads it)
 Stop everything:          deploy/quickstart.sh --stop
 EOF
 }

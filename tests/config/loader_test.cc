@@ -242,6 +242,7 @@ TEST(LoaderTest, FindClusterReturnsNullForUnknown) {
 TEST(LoaderTest, ExampleConfigIsValid) {
   const std::string path = std::string(METROGW_SOURCE_DIR) + "/deploy/config/example.yaml";
   LoadOptions options = testing::testOptions();
+  options.known_handlers = {"node-info"};  // the names the binary registers
   auto result = loadFile(path, options);
   ASSERT_TRUE(result.isOk()) << result.status().message();
   const Config& c = *result.value();
@@ -251,6 +252,17 @@ TEST(LoaderTest, ExampleConfigIsValid) {
   EXPECT_EQ(c.routes.size(), 4u);
   EXPECT_TRUE(c.listeners[0].tls.has_value());
   EXPECT_EQ(c.routes[1].match, PathMatch::kTemplate);
+}
+
+// local.yaml is what the README and quickstart tell operators to run as-is: files checked too.
+TEST(LoaderTest, LocalConfigRunsAsShipped) {
+  const std::string path = std::string(METROGW_SOURCE_DIR) + "/deploy/config/local.yaml";
+  LoadOptions options;
+  options.known_handlers = {"node-info"};
+  auto result = loadFile(path, options);
+  ASSERT_TRUE(result.isOk()) << result.status().message();
+  EXPECT_EQ(result.value()->listeners.at(0).port, 8080);
+  EXPECT_EQ(result.value()->routes.back().cluster, "platform");
 }
 
 class LoaderFileTest : public ::testing::Test {
