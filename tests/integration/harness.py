@@ -202,8 +202,9 @@ class Node:
     admin port are filled with free ports (kept across reloads, by listener name).
     """
 
-    def __init__(self, config, tmpdir=None, start=True, ready_timeout=15.0):
+    def __init__(self, config, tmpdir=None, start=True, ready_timeout=15.0, env=None):
         self._own_tmp = None
+        self.env = env  # extra environment variables for the process
         if tmpdir is None:
             self._own_tmp = tempfile.TemporaryDirectory(prefix="metrogw-node-")
             tmpdir = self._own_tmp.name
@@ -294,8 +295,12 @@ class Node:
             raise AssertionError(f"metrogw binary not found at {METROGW_BIN} (set METROGW_BIN)")
         self.stdout_lines.clear()
         self.stderr_lines.clear()
+        env = None
+        if self.env:
+            env = dict(os.environ)
+            env.update(self.env)
         self.proc = subprocess.Popen([METROGW_BIN, "--config", self.config_path], stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=self.tmpdir)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=self.tmpdir, env=env)
         self._readers = []
         for stream, sink in ((self.proc.stdout, self.stdout_lines), (self.proc.stderr, self.stderr_lines)):
             t = threading.Thread(target=self._reader, args=(stream, sink), daemon=True)
