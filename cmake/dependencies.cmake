@@ -16,3 +16,11 @@ add_library(http_parser::http_parser UNKNOWN IMPORTED)
 set_target_properties(http_parser::http_parser PROPERTIES
   IMPORTED_LOCATION ${HTTP_PARSER_LIBRARY}
   INTERFACE_INCLUDE_DIRECTORIES ${HTTP_PARSER_INCLUDE_DIR})
+
+# Canonical model (FlatBuffers), dialect codecs (RapidJSON for FHIR JSON, pugixml for HL7 v3/CDA).
+find_package(FlatBuffers CONFIG REQUIRED)
+find_package(RapidJSON CONFIG REQUIRED)
+add_library(rapidjson::rapidjson INTERFACE IMPORTED)
+set_target_properties(rapidjson::rapidjson PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${RAPIDJSON_INCLUDE_DIRS}"
+  INTERFACE_COMPILE_DEFINITIONS "RAPIDJSON_HAS_STDSTRING=1")
+find_package(pugixml CONFIG REQUIRED)

@@ -87,3 +87,11 @@ class [[nodiscard]] StatusOr {
     ::metrogw::Status metrogw_status_ = (expr);          \
     if (!metrogw_status_.isOk()) return metrogw_status_; \
   } while (false)
+
+// `lhs = value of expr`, or returns expr's status from the enclosing function when it is not ok.
+//   ASSIGN_OR_RETURN(auto doc, parse(text));
+#define ASSIGN_OR_RETURN(lhs, expr) ASSIGN_OR_RETURN_IMPL(METROGW_CONCAT(metrogw_statusor_, __LINE__), lhs, expr)
+#define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                          \
+  if (!tmp.isOk()) return tmp.status();       \
+  lhs = std::move(tmp).value()
