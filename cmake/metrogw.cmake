@@ -41,3 +41,17 @@ function(metrogw_fuzz_target)
   target_link_options(${F_NAME} PRIVATE -fsanitize=fuzzer,address,undefined)
   target_link_libraries(${F_NAME} PRIVATE ${F_DEPS})
 endfunction()
+
+# metrogw_embed_files(OUT file.cc SYMBOL kName FILES a.tsv b.tsv): generate a .cc holding the files
+# (passed to the script "|"-separated) as an array of metrogw::EmbeddedFile (common/embedded.h), regenerated when any of them changes.
+function(metrogw_embed_files)
+  cmake_parse_arguments(E "" "OUT;SYMBOL" "FILES" ${ARGN})
+  string(REPLACE ";" "|" files_arg "${E_FILES}")
+  add_custom_command(
+    OUTPUT ${E_OUT}
+    COMMAND ${CMAKE_COMMAND} -DOUT=${E_OUT} -DSYMBOL=${E_SYMBOL} "-DFILES=${files_arg}"
+            -P ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
+    DEPENDS ${E_FILES} ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
+    COMMENT "embed: ${E_SYMBOL}"
+    VERBATIM)
+endfunction()

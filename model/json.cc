@@ -3,11 +3,14 @@
 
 #include <memory>
 
+#include "common/embedded.h"
 #include "model/model.h"
 
-namespace metrogw::model {
+namespace metrogw {
+extern const EmbeddedFile kModelSchemaFiles[];
+}  // namespace metrogw
 
-extern const std::string_view kSchemaText;
+namespace metrogw::model {
 
 namespace {
 
@@ -22,7 +25,7 @@ namespace {
     opts.natural_utf8 = true;
     opts.indent_step = indent ? 2 : -1;
     auto parser = std::make_unique<flatbuffers::Parser>(opts);
-    const std::string schema(kSchemaText);
+    const std::string schema(kModelSchemaFiles[0].text);
     if (!parser->Parse(schema.c_str())) {
       return Status::internal("embedded schema does not parse: " + parser->error_);
     }
