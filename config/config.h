@@ -55,6 +55,9 @@ struct UpstreamTls {
   std::string server_name;
   std::string cert_file;  // optional client certificate (mTLS to peers)
   std::string key_file;
+  // When set, the upstream's certificate subject (RFC 2253, e.g. "CN=nanjing.metrogw,O=Nanjing")
+  // must equal this exactly, or the handshake is refused (peer city nodes).
+  std::string expected_subject;
 };
 
 struct HostAddress {

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "config/config.h"
+#include "gateway/client.h"
 #include "gateway/http/headers.h"
 #include "gateway/http/parser.h"
 #include "gateway/http/problem.h"
@@ -55,6 +57,8 @@ struct WorkerContext {
   uint32_t worker_index;
   Dispatcher& dispatcher;
   std::string node_name;
+  HttpClient& client;                          // outbound requests through configured clusters
+  std::function<config::ConfigPtr()> config;   // the configuration in force now (changes on reload)
 };
 
 using HandlerFactory = std::function<std::unique_ptr<LocalHandler>(WorkerContext&)>;

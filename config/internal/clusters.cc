@@ -62,11 +62,12 @@ void readOutlier(const MapReader& cluster, OutlierDetection& out) {
 }
 
 void readUpstreamTls(const MapReader& cluster, Cluster& out, const LoadContext& ctx) {
-  const auto m = cluster.map("tls", {"ca", "server_name", "cert", "key"});
+  const auto m = cluster.map("tls", {"ca", "server_name", "cert", "key", "expected_subject"});
   if (!m) return;
   UpstreamTls t;
   readFileKey(*m, "ca", t.ca_file, ctx);
   m->readNonEmptyString("server_name", t.server_name);
+  m->readNonEmptyString("expected_subject", t.expected_subject);
   readFileKey(*m, "cert", t.cert_file, ctx);
   readFileKey(*m, "key", t.key_file, ctx);
   if (m->valid() && m->has("cert") != m->has("key")) {

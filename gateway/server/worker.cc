@@ -12,6 +12,7 @@
 #include "common/logging.h"
 #include "gateway/http/problem.h"
 #include "gateway/server/connection.h"
+#include "gateway/upstream/client_exchange.h"
 #include "gateway/upstream/cluster_state.h"
 
 namespace metrogw::gateway {
@@ -60,7 +61,7 @@ void Worker::addListener(const std::string& name, int fd) {
 
 void Worker::start(SnapshotPtr snapshot) {
   installSnapshot(std::move(snapshot));
-  WorkerContext ctx{index_, dispatcher_, node_name_};
+  WorkerContext ctx{index_, dispatcher_, node_name_, client_, [this] { return snapshot_->config; }};
   for (const auto& [name, factory] : handler_registry_.factories()) handlers_[name] = factory(ctx);
   for (size_t i = 0; i < listeners_.size(); ++i) {
     listeners_[i]->listener.reset(evconnlistener_new(dispatcher_.base(), &Worker::onAccept,
@@ -165,6 +166,22 @@ void Worker::installSnapshot(SnapshotPtr snapshot) {
 
 std::shared_ptr<ClusterState> Worker::clusterForRoute(size_t route_index) const {
   return route_clusters_.at(route_index);
+}
+
+std::shared_ptr<ClusterState> Worker::clusterByName(std::string_view name) const {
+  auto it = clusters_.find(name);
+  return it == clusters_.end() ? nullptr : it->second;
+}
+
+void WorkerHttpClient::send(std::string_view cluster, ClientRequest request, ClientCallback done) {
+  std::shared_ptr<ClusterState> state = worker_.clusterByName(cluster);
+  if (!state) {
+    ClientExchange::failLater(worker_.dispatcher(),
+                              Status::upstreamUnavailable("no cluster named '" + std::string(cluster) + "'"),
+                              std::move(done));
+    return;
+  }
+  ClientExchange::start(std::move(state), std::move(request), std::move(done));
 }
 
 RouteCells& Worker::routeCells(size_t listener_index, size_t route_index) {

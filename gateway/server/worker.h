@@ -33,6 +33,16 @@ struct ListenerRuntime {
   Worker* worker = nullptr;
 };
 
+// HttpClient over this worker's clusters of the snapshot in force.
+class WorkerHttpClient final : public HttpClient {
+ public:
+  explicit WorkerHttpClient(Worker& worker) : worker_(worker) {}
+  void send(std::string_view cluster, ClientRequest request, ClientCallback done) override;
+
+ private:
+  Worker& worker_;
+};
+
 class Worker {
  public:
   Worker(uint32_t index, GatewayStats& stats, const HandlerRegistry& handlers, std::string node_name);
@@ -57,6 +67,7 @@ class Worker {
   [[nodiscard]] const SnapshotPtr& snapshot() const { return snapshot_; }
   [[nodiscard]] GatewayStats& stats() { return stats_; }
   [[nodiscard]] std::shared_ptr<ClusterState> clusterForRoute(size_t route_index) const;
+  [[nodiscard]] std::shared_ptr<ClusterState> clusterByName(std::string_view name) const;
   [[nodiscard]] RouteCells& routeCells(size_t listener_index, size_t route_index);
   [[nodiscard]] RouteCells& unroutedCells(size_t listener_index);
   [[nodiscard]] LocalHandler* handler(const std::string& name) const;
@@ -81,11 +92,12 @@ class Worker {
   std::vector<std::unique_ptr<ListenerRuntime>> listeners_;
   std::vector<int> pending_fds_;
   SnapshotPtr snapshot_;
-  std::map<std::string, std::shared_ptr<ClusterState>> clusters_;
+  std::map<std::string, std::shared_ptr<ClusterState>, std::less<>> clusters_;
   std::vector<std::shared_ptr<ClusterState>> route_clusters_;          // by route index
   std::vector<std::vector<std::unique_ptr<RouteCells>>> route_cells_;  // [listener][route]
   std::vector<std::unique_ptr<RouteCells>> unrouted_cells_;            // [listener]
   std::map<std::string, std::unique_ptr<LocalHandler>> handlers_;
+  WorkerHttpClient client_{*this};
   std::unordered_set<ServerConnection*> connections_;
   std::atomic<size_t> connection_count_{0};
   std::unique_ptr<observability::AccessLog> access_log_;

@@ -174,6 +174,43 @@ StatusOr<std::shared_ptr<ServerContext>> ServerContext::create(const config::Ser
   return result;
 }
 
+namespace {
+
+// SSL_CTX ex_data slot holding the expected peer subject (a heap std::string freed with the SSL_CTX).
+void freeSubject(void* /*parent*/, void* ptr, CRYPTO_EX_DATA* /*ad*/, int /*idx*/, long /*argl*/, void* /*argp*/) {
+  delete static_cast<std::string*>(ptr);
+}
+
+int subjectIndex() {
+  static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, freeSubject);
+  return index;
+}
+
+[[nodiscard]] std::string rfc2253(const X509_NAME* name) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) return "";
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio.get(), &data);
+  return len > 0 ? std::string(data, static_cast<size_t>(len)) : "";
+}
+
+// Chain verification as usual; then, for the leaf, the subject must be the expected one.
+int verifyExpectedSubject(int preverify_ok, X509_STORE_CTX* store) {
+  if (preverify_ok != 1 || X509_STORE_CTX_get_error_depth(store) != 0) return preverify_ok;
+  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  if (ssl == nullptr) return preverify_ok;
+  const auto* expected = static_cast<const std::string*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), subjectIndex()));
+  if (expected == nullptr || expected->empty()) return preverify_ok;
+  X509* leaf = X509_STORE_CTX_get_current_cert(store);
+  if (leaf == nullptr || rfc2253(X509_get_subject_name(leaf)) != *expected) {
+    X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+    return 0;
+  }
+  return 1;
+}
+
+}  // namespace
+
 StatusOr<std::shared_ptr<ClientContext>> ClientContext::create(const config::UpstreamTls& cfg) {
   ERR_clear_error();
   if (cfg.cert_file.empty() != cfg.key_file.empty()) {
@@ -188,7 +225,14 @@ StatusOr<std::shared_ptr<ClientContext>> ClientContext::create(const config::Ups
   } else if (SSL_CTX_set_default_verify_paths(raw) != 1) {
     return sslError("tls: system CA store");
   }
-  SSL_CTX_set_verify(raw, SSL_VERIFY_PEER, nullptr);
+  if (cfg.expected_subject.empty()) {
+    SSL_CTX_set_verify(raw, SSL_VERIFY_PEER, nullptr);
+  } else {
+    if (SSL_CTX_set_ex_data(raw, subjectIndex(), new std::string(cfg.expected_subject)) != 1) {
+      return sslError("tls: expected subject");
+    }
+    SSL_CTX_set_verify(raw, SSL_VERIFY_PEER, verifyExpectedSubject);
+  }
   if (!cfg.cert_file.empty()) RETURN_IF_ERROR(loadCertAndKey(raw, cfg.cert_file, cfg.key_file));
   // Unlike most of OpenSSL, set_alpn_protos returns 0 on success.
   if (SSL_CTX_set_alpn_protos(raw, kAlpnHttp11, sizeof(kAlpnHttp11)) != 0) return sslError("tls: ALPN");
@@ -215,13 +259,7 @@ std::string peerSubject(SSL* ssl) {
   if (ssl == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return "";
   X509* cert = SSL_get0_peer_certificate(ssl);
   if (cert == nullptr) return "";
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
-  if (!bio || X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) < 0) {
-    return "";
-  }
-  char* data = nullptr;
-  const long len = BIO_get_mem_data(bio.get(), &data);
-  return len > 0 ? std::string(data, static_cast<size_t>(len)) : "";
+  return rfc2253(X509_get_subject_name(cert));
 }
 
 std::string drainErrors() {
