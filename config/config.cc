@@ -11,3 +11,14 @@ const Cluster* Config::findCluster(const std::string& name) const {
 }
 
 }  // namespace metrogw::config
+
+namespace metrogw::config {
+
+const Peer* Federation::findPeer(std::string_view city) const {
+  for (const Peer& peer : peers) {
+    if (peer.city == city) return &peer;
+  }
+  return nullptr;
+}
+
+}  // namespace metrogw::config

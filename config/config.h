@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -108,6 +109,31 @@ struct Route {
   std::string prefix_rewrite;          // optional: replaces the matched prefix when proxying
 };
 
+// This node's place in the federation (`federation:`): its city, its platform and its peers.
+struct Platform {
+  std::string dialect;   // "fhir-r4", "hl7v2", "hl7v3-cda" (LoadOptions::known_dialects)
+  std::string cluster;   // HTTP dialects: the cluster fronting the platform
+  HostAddress address;   // hl7v2: the platform's MLLP endpoint
+  std::string base_path;  // HTTP dialects: "/fhir" (fhir-r4), "/hip" (hl7v3-cda) by default
+  Millis timeout{5'000};  // one platform exchange
+};
+
+struct Peer {
+  std::string city;     // GB/T 2260 prefix, e.g. "3201"
+  std::string cluster;  // mTLS cluster to that city's node; its tls.expected_subject is also the
+                        // subject the peer must present when it calls this node
+};
+
+struct Federation {
+  std::string city;       // this node's city (GB/T 2260 prefix, 4 digits)
+  std::string city_name;  // display name, e.g. "南京"
+  Platform platform;
+  std::vector<Peer> peers;
+  Millis deadline{3'000};     // a fan-out answers by then, listing late peers as incomplete
+  std::string listener;       // the mTLS listener peers call (routes /federation/v1/... on it)
+  [[nodiscard]] const Peer* findPeer(std::string_view city) const;
+};
+
 struct Config {
   std::string source;    // file path it was loaded from, for messages
   uint32_t workers = 0;  // 0: one per core
@@ -115,6 +141,7 @@ struct Config {
   bool access_log = true;
   std::string access_log_path = "-";  // "-": stdout
   std::string node_name = "metrogw";  // shown in logs, /v1/node and the Server header
+  std::optional<Federation> federation;
   Admin admin;
   Limits limits;
   std::vector<Listener> listeners;
@@ -133,6 +160,7 @@ using ConfigPtr = std::shared_ptr<const Config>;
 struct LoadOptions {
   std::vector<std::string> known_handlers;  // names accepted in `handler:` (the gateway's registry)
   bool check_files = true;                  // verify TLS files exist and are readable
+  std::vector<std::string> known_dialects;  // accepted in federation.platform.dialect
 };
 [[nodiscard]] StatusOr<ConfigPtr> loadFile(const std::string& path, const LoadOptions& options);
 [[nodiscard]] StatusOr<ConfigPtr> loadString(const std::string& yaml, const std::string& source_name,

@@ -147,7 +147,7 @@ void readDocument(const YAML::Node& root, LoadContext& ctx) {
   }
   const MapReader m(ctx.reader, root, Where{root.Mark(), ""},
                     {"node_name", "workers", "log_level", "access_log", "access_log_path", "admin", "limits",
-                     "listeners", "clusters", "routes"});
+                     "listeners", "clusters", "routes", "federation"});
   m.require({"listeners"});
   readGeneral(m, ctx.config);
   readAdmin(m, ctx.config.admin);
@@ -155,6 +155,7 @@ void readDocument(const YAML::Node& root, LoadContext& ctx) {
   readListeners(m, ctx);
   readClusters(m, ctx);
   readRoutes(m, ctx);
+  readFederation(m, ctx);
 }
 
 bool readFileKey(const MapReader& map, std::string_view key, std::string& out, const LoadContext& ctx) {

@@ -26,6 +26,7 @@ void readDocument(const YAML::Node& root, LoadContext& ctx);
 void readListeners(const MapReader& root, LoadContext& ctx);
 void readClusters(const MapReader& root, LoadContext& ctx);
 void readRoutes(const MapReader& root, LoadContext& ctx);
+void readFederation(const MapReader& root, LoadContext& ctx);
 
 // Reads an optional string naming a TLS file: non-empty, and readable when options.check_files.
 bool readFileKey(const MapReader& map, std::string_view key, std::string& out, const LoadContext& ctx);
