@@ -47,6 +47,19 @@ StatusOr<std::string> toJson(std::string_view bytes, bool indent) {
   return text;
 }
 
+StatusOr<std::string> bodyToJson(std::string_view bytes, bool indent) {
+  auto env = verify(bytes);
+  if (!env.isOk()) return env.status();
+  if ((*env)->body_type() == Body::NONE || (*env)->body() == nullptr) return std::string("{}");
+  ASSIGN_OR_RETURN(flatbuffers::Parser * parser, schemaParser(indent));
+  const std::string table = std::string("metrogw.model.") + EnumNameBody((*env)->body_type());
+  std::string text;
+  if (!flatbuffers::GenerateTextFromTable(*parser, (*env)->body(), table, &text)) {
+    return Status::malformedMessage("envelope holds a string that is not valid UTF-8");
+  }
+  return text;
+}
+
 StatusOr<std::string> fromJson(std::string_view json) {
   ASSIGN_OR_RETURN(flatbuffers::Parser * parser, schemaParser(true));
   const std::string text(json);

@@ -47,6 +47,8 @@ template <class T>
 // Canonical JSON of an envelope buffer (verified first); stable field names from the schema,
 // enums as names. `indent` false prints one line.
 [[nodiscard]] StatusOr<std::string> toJson(std::string_view bytes, bool indent = true);
+// Canonical JSON of the envelope's body table alone ("{ \"slots\": [...] }"); "{}" for no body.
+[[nodiscard]] StatusOr<std::string> bodyToJson(std::string_view bytes, bool indent = false);
 // JSON (as printed by toJson) back into a packed envelope buffer.
 [[nodiscard]] StatusOr<std::string> fromJson(std::string_view json);
 

@@ -7,7 +7,7 @@
 
 namespace metrogw::gateway::http {
 namespace {
-constexpr std::array<ProblemInfo, 14> kProblems = {{
+constexpr std::array<ProblemInfo, 18> kProblems = {{
     {400, "malformed-request", "Malformed request"},
     {404, "not-found", "No route for this request"},
     {405, "method-not-allowed", "Method not allowed"},
@@ -22,6 +22,10 @@ constexpr std::array<ProblemInfo, 14> kProblems = {{
     {503, "too-many-connections", "Too many connections"},
     {504, "upstream-timeout", "Upstream did not answer in time"},
     {500, "internal", "Internal error"},
+    {403, "caller-not-allowed", "Caller not allowed"},
+    {400, "invalid-parameter", "Invalid query parameter"},
+    {422, "unprocessable-message", "Message could not be processed"},
+    {502, "platform-error", "City platform answered with an error"},
 }};
 }  // namespace
 

@@ -24,6 +24,10 @@ enum class Problem {
   kTooManyConnections,   // 503
   kUpstreamTimeout,      // 504
   kInternal,             // 500
+  kCallerNotAllowed,     // 403: mTLS caller is not a configured peer
+  kInvalidParameter,     // 400: a query parameter is missing or malformed
+  kUnprocessable,        // 422: well-formed but not a message this endpoint takes
+  kPlatformError,        // 502: the city platform refused or failed the request
 };
 
 struct ProblemInfo {

@@ -71,6 +71,15 @@ TEST(ModelTest, JsonRoundTrip) {
   EXPECT_EQ(*env->body.AsSlot(), sampleSlot());
 }
 
+TEST(ModelTest, BodyJsonIsTheBodyTableAlone) {
+  auto json = bodyToJson(pack(envelopeOf(sampleSlot(), "3201")));
+  ASSERT_TRUE(json.isOk()) << json.status().message();
+  EXPECT_EQ(json->rfind("{", 0), 0u);
+  EXPECT_EQ(json->find("body_type"), std::string::npos) << *json;
+  EXPECT_NE(json->find("\"capacity\": 4"), std::string::npos) << *json;
+  EXPECT_EQ(bodyToJson(pack(EnvelopeT{})).value(), "{}");
+}
+
 TEST(ModelTest, FromJsonReportsErrors) {
   auto r = fromJson("{ \"body_type\": \"Slot\", \"body\": { \"capacity\": \"many\" } }");
   ASSERT_FALSE(r.isOk());
