@@ -1,6 +1,8 @@
 // Handlers every node serves: /v1/node (identity and version of the node answering).
 #include "app/node.h"
+#include "adapters/codec.h"
 #include "common/logging.h"
+#include "federation/handlers.h"
 
 namespace metrogw::app {
 namespace {
@@ -29,11 +31,13 @@ class NodeInfoHandler final : public gateway::LocalHandler {
 void registerBuiltinHandlers(gateway::HandlerRegistry& registry) {
   registry.add("node-info",
                [](gateway::WorkerContext& ctx) { return std::make_unique<NodeInfoHandler>(ctx); });
+  federation::registerHandlers(registry);
 }
 
 config::LoadOptions loadOptions(const gateway::HandlerRegistry& registry) {
   config::LoadOptions options;
   options.known_handlers = registry.names();
+  for (std::string_view d : adapters::dialectNames()) options.known_dialects.emplace_back(d);
   return options;
 }
 
