@@ -12,7 +12,7 @@ namespace metrogw::federation {
 
 class NodeContext {
  public:
-  explicit NodeContext(gateway::WorkerContext& worker) : worker_(worker) {}
+  explicit NodeContext(const gateway::WorkerContext& worker) : worker_(worker) {}
 
   // The federation section in force, or null when this node has none.
   [[nodiscard]] const config::Federation* federation();
@@ -25,7 +25,7 @@ class NodeContext {
   [[nodiscard]] gateway::WorkerContext& worker() { return worker_; }
 
  private:
-  gateway::WorkerContext& worker_;
+  gateway::WorkerContext worker_;  // a copy: the factory's context is a temporary
   config::ConfigPtr config_;  // the config the platform client was built for
   std::unique_ptr<PlatformClient> platform_;
 };
