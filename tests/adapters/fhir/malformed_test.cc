@@ -1,0 +1,1 @@
+int unused_malformed = 0;
