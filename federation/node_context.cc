@@ -1,5 +1,6 @@
 #include "federation/node_context.h"
 
+#include "common/event_loop.h"
 #include "federation/peer_link.h"
 
 namespace metrogw::federation {
