@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Builds metrogw and runs one demo node on loopback, in front of a small demo upstream:
+# Builds metrogw and runs the default deployment on loopback: a three-city federation.
 #
-#   client ──► metrogw 127.0.0.1:8080 (admin 127.0.0.1:9901) ──► deploy/demo/upstream.py 127.0.0.1:8081
+#   Nanjing   node :8201 (federation mTLS :8301, admin :9201) ── FHIR R4 simulator  :7201
+#   Wuhu      node :8202 (federation mTLS :8302, admin :9202) ── HL7 v2 simulator   :7202 (MLLP)
+#   Ma'anshan node :8203 (federation mTLS :8303, admin :9203) ── HL7 v3 simulator   :7203
+#   redis-server :6390 (identity cache)
 #
-# The node uses the binary's embedded default configuration (`build/metrogw --print-default-config`).
-# Both processes keep running after this script exits 0; pidfiles and logs are in build/quickstart/.
+# then runs the scenario (deploy/demo/scenario.py): a Wuhu doctor searches Nanjing orthopaedics
+# slots through the Wuhu node and sees all three cities' hospitals in one directory search.
+# Certificates (deploy/gen-node-certs.sh), configs (deploy/demo/federation_configs.py), pidfiles and
+# logs are in build/quickstart/.
 #
-#   deploy/quickstart.sh          install dependencies, build, (re)start the demo, show a request
+#   deploy/quickstart.sh          install dependencies, build, (re)start the demo, run the scenario
+#   deploy/quickstart.sh --once   same, then stop everything; exit 0 only if the scenario passed
+#   deploy/quickstart.sh --single one node with the embedded default config in front of a demo upstream
 #   deploy/quickstart.sh --stop   stop whatever a previous run started
 #
 # Running it again stops the previous demo first, so it is safe to repeat.
@@ -18,6 +25,12 @@ cd "$ROOT"
 readonly BUILD_DIR="$ROOT/build"
 readonly STATE_DIR="$BUILD_DIR/quickstart"
 readonly METROGW_BIN="$BUILD_DIR/metrogw"
+readonly SIM_BIN="$BUILD_DIR/metrogw-sim"
+readonly REDIS_PORT=6390
+# name, GB/T 2260 city, platform dialect, node main port, admin port, platform (simulator) port
+readonly CITIES=("nanjing 3201 fhir-r4 8201 9201 7201" "wuhu 3402 hl7v2 8202 9202 7202"
+  "maanshan 3405 hl7v3-cda 8203 9203 7203")
+readonly FEDERATION_PORTS=(8301 8302 8303)
 readonly UPSTREAM_SCRIPT="$ROOT/deploy/demo/upstream.py"
 # Ports of the embedded default configuration.
 readonly LISTEN_PORT=8080
@@ -35,15 +48,18 @@ die() {
 
 usage() {
   cat <<EOF
-Usage: deploy/quickstart.sh [--stop | --help]
+Usage: deploy/quickstart.sh [--once | --single | --stop | --help]
 
-Without options: installs the Debian packages (deploy/install-deps.sh), builds build/metrogw,
-starts a demo upstream on 127.0.0.1:$UPSTREAM_PORT and a metrogw node with the embedded default
-configuration (listener 127.0.0.1:$LISTEN_PORT, admin 127.0.0.1:$ADMIN_PORT), sends one request
-through it and leaves both running.
+Without options: installs the Debian packages (deploy/install-deps.sh), builds build/metrogw and
+build/metrogw-sim, starts redis-server, three city platform simulators and three city nodes
+(Nanjing FHIR R4, Wuhu HL7 v2, Ma'anshan HL7 v3) on loopback, runs the scenario and leaves
+everything running.
 
-  --stop   stop the processes started by a previous run (pidfiles in ${STATE_DIR#"$ROOT"/})
-  --help   show this text
+  --once    run the scenario, then stop everything; exit 0 only if the scenario passed
+  --single  instead: one node with the embedded default configuration (listener
+            127.0.0.1:$LISTEN_PORT, admin 127.0.0.1:$ADMIN_PORT) in front of a demo upstream
+  --stop    stop the processes started by a previous run (pidfiles in ${STATE_DIR#"$ROOT"/})
+  --help    show this text
 EOF
 }
 
@@ -194,10 +210,11 @@ install_deps() {
 }
 
 build_gateway() {
-  log "building metrogw (RelWithDebInfo) in ${BUILD_DIR#"$ROOT"/}/"
+  log "building metrogw and metrogw-sim (RelWithDebInfo) in ${BUILD_DIR#"$ROOT"/}/"
   cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-  cmake --build "$BUILD_DIR" -j"$(nproc)" --target metrogw
+  cmake --build "$BUILD_DIR" -j"$(nproc)" --target metrogw metrogw-sim
   [[ -x $METROGW_BIN ]] || die "build finished but $METROGW_BIN is missing"
+  [[ -x $SIM_BIN ]] || die "build finished but $SIM_BIN is missing"
 }
 
 # start_upstream NAME PORT SERVICE_NAME
@@ -289,9 +306,100 @@ Stop everything:          deploy/quickstart.sh --stop
 EOF
 }
 
+# wait_line NAME PATTERN TIMEOUT_S: waits until NAME's stdout has a line matching PATTERN.
+wait_line() {
+  local name=$1 pattern=$2 timeout_s=$3 tries=0
+  until grep -q "$pattern" "$STATE_DIR/$name.out" 2>/dev/null; do
+    if ! service_pid "$name" >/dev/null || ((tries >= timeout_s * 10)); then
+      printf 'quickstart: error: %s did not become ready\n' "$name" >&2
+      return 1
+    fi
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+}
+
+start_redis() {
+  log "starting redis-server on 127.0.0.1:$REDIS_PORT (identity cache)"
+  start_service redis redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
+    --dir "$STATE_DIR"
+  local tries=0
+  until redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; do
+    if ((tries >= 50)); then
+      show_log_tail redis
+      stop_all
+      die "redis-server did not start"
+    fi
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+}
+
+start_federation() {
+  local certs="$STATE_DIR/certs" configs="$STATE_DIR/config" entry name city dialect main admin platform
+  log "generating node certificates in ${certs#"$ROOT"/}/ and configs in ${configs#"$ROOT"/}/"
+  "$ROOT/deploy/gen-node-certs.sh" "$certs" nanjing wuhu maanshan
+  python3 "$ROOT/deploy/demo/federation_configs.py" "$configs" "$certs"
+  for entry in "${CITIES[@]}"; do
+    read -r name city dialect main admin platform <<<"$entry"
+    log "starting the $name platform simulator ($dialect, city $city) on 127.0.0.1:$platform"
+    start_service "sim-$name" "$SIM_BIN" --dialect "$dialect" --city "$city" --port "$platform"
+    if ! wait_line "sim-$name" '"event":"ready"' 20; then
+      show_log_tail "sim-$name"
+      stop_all
+      die "the $name simulator did not start"
+    fi
+  done
+  for entry in "${CITIES[@]}"; do
+    read -r name city dialect main admin platform <<<"$entry"
+    start_node "metrogw-$name" "$admin" "$configs/$name.yaml"
+  done
+}
+
+print_federation() {
+  cat <<EOF
+
+The federation is running (stop it with deploy/quickstart.sh --stop):
+  Nanjing   node http://127.0.0.1:8201/v1/slots?department=04.03   admin http://127.0.0.1:9201/metrics
+  Wuhu      node http://127.0.0.1:8202/v1/hospitals                admin http://127.0.0.1:9202/metrics
+  Ma'anshan node http://127.0.0.1:8203/v1/slots?department=04.03   admin http://127.0.0.1:9203/metrics
+  platform simulators 127.0.0.1:7201 (FHIR R4, /fhir), 127.0.0.1:7202 (HL7 v2, MLLP), 127.0.0.1:7203 (HL7 v3, /hip)
+  redis 127.0.0.1:$REDIS_PORT; logs, configs and certificates in ${STATE_DIR#"$ROOT"/}/
+EOF
+}
+
+run_single() {
+  check_ports_free "$LISTEN_PORT" "$UPSTREAM_PORT" "$ADMIN_PORT"
+  start_upstream upstream "$UPSTREAM_PORT" demo-platform
+  start_node metrogw "$ADMIN_PORT"
+  demo_request metrogw "http://127.0.0.1:$LISTEN_PORT/v1/hello"
+  show_metrics "$ADMIN_PORT"
+  print_next_steps
+}
+
+run_federation() {
+  local once=$1 rc=0
+  check_ports_free 8201 8202 8203 "${FEDERATION_PORTS[@]}" 9201 9202 9203 7201 7202 7203 "$REDIS_PORT"
+  start_redis
+  start_federation
+  python3 "$ROOT/deploy/demo/scenario.py" --wuhu http://127.0.0.1:8202 || rc=$?
+  show_metrics 9202
+  if [[ $once == 1 ]]; then
+    stop_all
+    ((rc == 0)) || die "the scenario failed (logs in ${STATE_DIR#"$ROOT"/}/)"
+    log "scenario passed; everything stopped"
+    return 0
+  fi
+  print_federation
+  ((rc == 0)) || die "the scenario failed; the deployment keeps running for inspection"
+}
+
 main() {
+  local mode=federation once=0
   case "${1:-}" in
     "") ;;
+    --once) once=1 ;;
+    --single) mode=single ;;
     --stop)
       stop_all
       return 0
@@ -311,16 +419,12 @@ main() {
     stop_all
   fi
   install_deps
-  check_ports_free "$LISTEN_PORT" "$UPSTREAM_PORT" "$ADMIN_PORT"
   build_gateway
-  check_ports_free "$LISTEN_PORT" "$UPSTREAM_PORT" "$ADMIN_PORT"
-
-  start_upstream upstream "$UPSTREAM_PORT" demo-platform
-  start_node metrogw "$ADMIN_PORT"
-
-  demo_request metrogw "http://127.0.0.1:$LISTEN_PORT/v1/hello"
-  show_metrics "$ADMIN_PORT"
-  print_next_steps
+  if [[ $mode == single ]]; then
+    run_single
+  else
+    run_federation "$once"
+  fi
 }
 
 main "$@"
