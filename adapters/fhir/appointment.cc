@@ -95,7 +95,11 @@ Status decodeAppointmentBody(const Node& res, model::AppointmentT& out) {
     return decodeReference(b, *out.referral);
   }));
   RETURN_IF_ERROR(extReference(res, "booked-by", out.booked_by));
-  return decodePeriod(res, "requestedPeriod", out.requested_period);
+  return withFirstObject(res, "requestedPeriod", [&](const Node& p) -> Status {
+    out.requested_period = std::make_unique<model::PeriodT>();
+    RETURN_IF_ERROR(getTime(p, "start", out.requested_period->start));
+    return getTime(p, "end", out.requested_period->end);
+  });
 }
 
 void writeParticipant(Out& o, const model::ParticipantT& p) {
@@ -163,7 +167,15 @@ void writeAppointmentBody(Out& o, const model::AppointmentT& a) {
     writeReference(o, *a.referral);
     o.endArray();
   }
-  writePeriod(o, "requestedPeriod", a.requested_period);
+  if (a.requested_period != nullptr) {
+    o.key("requestedPeriod");
+    o.beginArray();
+    o.beginObject();
+    o.field("start", a.requested_period->start);
+    o.field("end", a.requested_period->end);
+    o.endObject();
+    o.endArray();
+  }
 }
 
 }  // namespace

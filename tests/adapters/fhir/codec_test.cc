@@ -129,3 +129,17 @@ TEST(FhirDecodeTest, NonFhirSampleIsRejectedAtResourceType) {
 
 }  // namespace
 }  // namespace metrogw::adapters::fhir
+
+namespace metrogw::adapters::fhir {
+namespace {
+
+TEST(FhirDecodeTest, UnknownPatientGenderIsKeptAsSourceCode) {
+  auto env = decodeOrDie(R"({"resourceType":"Patient","gender":"intersex"})");
+  const model::PatientT& p = *env.body.AsPatient();
+  EXPECT_EQ(p.gender, model::Gender::Unknown);
+  ASSERT_NE(p.gender_code, nullptr);
+  EXPECT_EQ(p.gender_code->code, "intersex");
+}
+
+}  // namespace
+}  // namespace metrogw::adapters::fhir
