@@ -303,6 +303,7 @@ Status readLabReports(const Message& msg, size_t from, std::vector<std::unique_p
       note = nullptr;
     } else if (name == "NTE") {
       if (note != nullptr) appendNote(*note, seg);
+    } else if (name == "PRT") {  // participation inside the OBR/OBX group: notes may follow it
     } else {
       note = nullptr;
     }
