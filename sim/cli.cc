@@ -21,7 +21,8 @@ namespace {
     }
     o.dialect = value;
   } else if (flag == "--city") {
-    if (!cityInfo(value).isOk()) return Status::invalidArgument("--city: simulated cities are 3201, 3402 and 3405");
+    if (!cityInfo(value).isOk())
+      return Status::invalidArgument("--city: simulated cities are 3201, 3402 and 3405");
     o.city = value;
   } else if (flag == "--port") {
     if (!parseUint(value, 65535, n)) return Status::invalidArgument("--port: expected 0..65535");
@@ -30,7 +31,8 @@ namespace {
     if (value.empty()) return Status::invalidArgument("--host: empty");
     o.host = value;
   } else if (flag == "--seed") {
-    if (!parseUint(value, UINT64_MAX, n)) return Status::invalidArgument("--seed: expected a non-negative integer");
+    if (!parseUint(value, UINT64_MAX, n))
+      return Status::invalidArgument("--seed: expected a non-negative integer");
     o.seed = n;
   } else if (flag == "--start-date") {
     auto d = parseDate(value);

@@ -17,7 +17,7 @@ struct SimOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;  // 0: any free port, printed in the ready line
   uint64_t seed = 1;
-  Date start;         // default: today (local time)
+  Date start;  // default: today (local time)
   int days = 14;
   bool help = false;
 };

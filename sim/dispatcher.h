@@ -28,6 +28,8 @@ class Dispatcher {
 // The Problem for a failed status: notFound 404 not-found, resourceExhausted 409 slot-taken,
 // invalidArgument/malformedMessage 400 bad-request, anything else 500 internal.
 [[nodiscard]] model::ProblemT problemFromStatus(const Status& status, std::string_view city);
+// Gives an answer its own message id ("<city>-R<n>", unique in the process) and sent time.
+void stampAnswer(model::EnvelopeT& answer, std::string_view city);
 // HTTP status for an answer: the Problem's status, else 200.
 [[nodiscard]] int httpStatusOf(const model::EnvelopeT& answer);
 

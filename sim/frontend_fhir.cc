@@ -25,7 +25,8 @@ constexpr std::string_view kFhirJson = "application/fhir+json; charset=utf-8";
 
 // An OperationOutcome written here when the codec cannot encode the answer.
 [[nodiscard]] std::string fallbackOutcome(std::string_view detail) {
-  std::string out = R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"exception","diagnostics":")";
+  std::string out =
+      R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"exception","diagnostics":")";
   log::appendJsonEscaped(out, detail);
   out += "\"}]}";
   return out;
@@ -36,17 +37,21 @@ constexpr std::string_view kFhirJson = "application/fhir+json; charset=utf-8";
 HttpHandler fhirHandler(Dispatcher& dispatcher, std::string city) {
   return [&dispatcher, city](const HttpRequest& req) -> HttpResponse {
     auto request = decodeRest(req);
-    model::EnvelopeT answer = request.isOk() ? dispatcher.handle(request.value())
-                                             : model::envelopeOf(problemFromStatus(request.status(), city), city);
+    model::EnvelopeT answer = request.isOk()
+                                  ? dispatcher.handle(request.value())
+                                  : model::envelopeOf(problemFromStatus(request.status(), city), city);
+    if (!request.isOk()) stampAnswer(answer, city);
     int status = httpStatusOf(answer);
     if (!request.isOk() && request.status().code() == StatusCode::kInternal) status = 501;
+    if (status == 200 && answer.body.AsAppointment() != nullptr && req.method == "POST") status = 201;
     logExchange("fhir-r4", request.isOk() ? &request.value() : nullptr, answer, status);
     auto encoded = adapters::findCodec("fhir-r4")->encode(answer);
     if (!encoded.isOk()) {
       log::warn("sim", "fhir-r4 encode failed: " + encoded.status().message());
       const auto* p = answer.body.AsProblem();
-      return HttpResponse{p ? status : 500, std::string(kFhirJson),
-                          fallbackOutcome(p ? p->detail : "cannot encode the answer: " + encoded.status().message())};
+      return HttpResponse{
+          p ? status : 500, std::string(kFhirJson),
+          fallbackOutcome(p ? p->detail : "cannot encode the answer: " + encoded.status().message())};
     }
     return HttpResponse{status, std::string(kFhirJson), std::move(encoded).value()};
   };

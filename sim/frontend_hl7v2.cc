@@ -12,7 +12,7 @@ namespace {
   const char sep = message[3];
   const std::string_view msh(message.data(), std::min(message.find_first_of("\r\n"), message.size()));
   size_t pos = 3;  // MSH-1 is the separator itself; MSH-2 starts at 4
-  for (size_t field = 1; field < n; ++field) {
+  for (size_t field = 2; field < n; ++field) {
     pos = msh.find(sep, pos + 1);
     if (pos == std::string_view::npos) return {};
   }
@@ -21,14 +21,15 @@ namespace {
 }
 
 // A minimal ACK when the codec cannot even produce its own error message.
-[[nodiscard]] std::string rejectAck(const std::string& request, const std::string& city, std::string_view why) {
+[[nodiscard]] std::string rejectAck(const std::string& request, const std::string& city,
+                                    std::string_view why) {
   std::string text(why.substr(0, 200));
   for (char& c : text) {
     if (c == '|' || c == '^' || c == '~' || c == '\\' || c == '&' || c == '\r' || c == '\n') c = ' ';
   }
   return "MSH|^~\\&|METROGW-SIM|" + city + "|" + mshField(request, 3) + "|" + mshField(request, 4) +
-         "||ACK|ACK-" + mshField(request, 10) + "|P|2.5\rMSA|AR|" + mshField(request, 10) + "\rERR|||207^Application internal error^HL70357|E||||" +
-         text + "\r";
+         "||ACK|ACK-" + mshField(request, 10) + "|P|2.5\rMSA|AR|" + mshField(request, 10) +
+         "\rERR|||207^Application internal error^HL70357|E||||" + text + "\r";
 }
 
 }  // namespace
@@ -43,6 +44,7 @@ MllpHandler hl7v2Handler(Dispatcher& dispatcher, std::string city) {
       answer = dispatcher.handle(request.value());
     } else {
       answer = model::envelopeOf(problemFromStatus(request.status(), city), city);
+      stampAnswer(answer, city);
       answer.in_reply_to = mshField(message, 10);
     }
     logExchange("hl7v2", request.isOk() ? &request.value() : nullptr, answer, httpStatusOf(answer));

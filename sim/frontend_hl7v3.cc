@@ -21,15 +21,18 @@ HttpHandler hl7v3Handler(Dispatcher& dispatcher, std::string city) {
     if (req.method != "POST") return plain(405, "method not allowed: POST HL7 v3 messages to /hip");
     const adapters::Codec* codec = adapters::findCodec("hl7v3-cda");
     auto request = codec->decode(req.body);
-    model::EnvelopeT answer = request.isOk() ? dispatcher.handle(request.value())
-                                             : model::envelopeOf(problemFromStatus(request.status(), city), city);
+    model::EnvelopeT answer = request.isOk()
+                                  ? dispatcher.handle(request.value())
+                                  : model::envelopeOf(problemFromStatus(request.status(), city), city);
+    if (!request.isOk()) stampAnswer(answer, city);
     const int status = httpStatusOf(answer);
     logExchange("hl7v3-cda", request.isOk() ? &request.value() : nullptr, answer, status);
     auto encoded = codec->encode(answer);
     if (!encoded.isOk()) {
       log::warn("sim", "hl7v3-cda encode failed: " + encoded.status().message());
       const auto* p = answer.body.AsProblem();
-      return plain(p ? status : 500, p ? p->detail : "cannot encode the answer: " + encoded.status().message());
+      return plain(p ? status : 500,
+                   p ? p->detail : "cannot encode the answer: " + encoded.status().message());
     }
     return HttpResponse{status, std::string(kXml), std::move(encoded).value()};
   };

@@ -6,8 +6,10 @@ namespace {
 
 [[nodiscard]] std::string requestKind(const model::EnvelopeT* request) {
   if (request == nullptr) return "undecodable";
-  if (const auto* q = request->body.AsQuery()) return std::string("query:") + model::EnumNameQueryKind(q->kind);
-  if (const auto* c = request->body.AsCommand()) return std::string("command:") + model::EnumNameCommandAction(c->action);
+  if (const auto* q = request->body.AsQuery())
+    return std::string("query:") + model::EnumNameQueryKind(q->kind);
+  if (const auto* c = request->body.AsCommand())
+    return std::string("command:") + model::EnumNameCommandAction(c->action);
   return std::string(model::bodyKind(request->body.type));
 }
 

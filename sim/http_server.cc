@@ -45,15 +45,15 @@ namespace {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<HttpServer>> HttpServer::start(event_base* base, const std::string& host, uint16_t port,
-                                                        HttpHandler handler) {
+StatusOr<std::unique_ptr<HttpServer>> HttpServer::start(event_base* base, const std::string& host,
+                                                        uint16_t port, HttpHandler handler) {
   std::unique_ptr<HttpServer> server(new HttpServer(std::move(handler)));
   server->http_ = evhttp_new(base);
   if (server->http_ == nullptr) return Status::internal("http: evhttp_new failed");
   evhttp_set_max_body_size(server->http_, kMaxBodyBytes);
   evhttp_set_timeout(server->http_, kTimeoutSeconds);
-  evhttp_set_allowed_methods(server->http_, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-                                                EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD);
+  evhttp_set_allowed_methods(server->http_, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+                                                EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD);
   evhttp_set_gencb(server->http_, &HttpServer::onRequest, server.get());
   evhttp_bound_socket* bound = evhttp_bind_socket_with_handle(server->http_, host.c_str(), port);
   if (bound == nullptr) return Status::ioError("listen: cannot bind " + host + ":" + std::to_string(port));
@@ -81,7 +81,8 @@ void HttpServer::onRequest(evhttp_request* req, void* arg) {
   request.body = drain(evhttp_request_get_input_buffer(req));
   const HttpResponse response = self->handler_(request);
   evkeyvalq* headers = evhttp_request_get_output_headers(req);
-  if (!response.content_type.empty()) evhttp_add_header(headers, "Content-Type", response.content_type.c_str());
+  if (!response.content_type.empty())
+    evhttp_add_header(headers, "Content-Type", response.content_type.c_str());
   evbuffer* out = evbuffer_new();
   evbuffer_add(out, response.body.data(), response.body.size());
   evhttp_send_reply(req, response.status, reasonPhrase(response.status), out);

@@ -59,20 +59,22 @@ class MllpServer::Connection {
   bool closing_ = false;
 };
 
-StatusOr<std::unique_ptr<MllpServer>> MllpServer::start(event_base* base, const std::string& host, uint16_t port,
-                                                        MllpHandler handler) {
+StatusOr<std::unique_ptr<MllpServer>> MllpServer::start(event_base* base, const std::string& host,
+                                                        uint16_t port, MllpHandler handler) {
   std::unique_ptr<MllpServer> server(new MllpServer(base, std::move(handler)));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
-  if (inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) return Status::invalidArgument("host: not an IPv4 address");
+  if (inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1)
+    return Status::invalidArgument("host: not an IPv4 address");
   server->listener_.reset(evconnlistener_new_bind(base, &MllpServer::onAccept, server.get(),
                                                   LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 128,
                                                   reinterpret_cast<sockaddr*>(&addr), sizeof addr));
   if (!server->listener_) return Status::ioError("listen: cannot bind " + host + ":" + std::to_string(port));
   sockaddr_in bound{};
   socklen_t len = sizeof bound;
-  if (getsockname(evconnlistener_get_fd(server->listener_.get()), reinterpret_cast<sockaddr*>(&bound), &len) != 0) {
+  if (getsockname(evconnlistener_get_fd(server->listener_.get()), reinterpret_cast<sockaddr*>(&bound),
+                  &len) != 0) {
     return Status::ioError("listen: getsockname failed");
   }
   server->port_ = ntohs(bound.sin_port);

@@ -66,10 +66,11 @@ int runSimulator(const SimOptions& o) {
   EventPtr sigint(evsignal_new(loop.base(), SIGINT, &onSignal, &loop));
   evsignal_add(sigterm.get(), nullptr);
   evsignal_add(sigint.get(), nullptr);
-  log::info("sim", "world " + o.city + " seed " + std::to_string(o.seed) + " from " + formatDate(o.start) + ": " +
-                       std::to_string(world->organizations.size()) + " hospitals, " +
-                       std::to_string(world->practitioners.size()) + " doctors, " + std::to_string(world->slots.size()) +
-                       " slots, " + std::to_string(world->patients.size()) + " residents");
+  log::info("sim", "world " + o.city + " seed " + std::to_string(o.seed) + " from " + formatDate(o.start) +
+                       ": " + std::to_string(world->organizations.size()) + " hospitals, " +
+                       std::to_string(world->practitioners.size()) + " doctors, " +
+                       std::to_string(world->slots.size()) + " slots, " +
+                       std::to_string(world->patients.size()) + " residents");
   printReady(o, servers->port);
   loop.run();
   log::info("sim", "stopped");

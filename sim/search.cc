@@ -18,10 +18,13 @@ constexpr uint16_t kMaxLimit = 1000;
 
 template <class Concepts>
 [[nodiscard]] bool anyConceptHas(const Concepts& concepts, std::string_view code) {
-  return std::any_of(concepts.begin(), concepts.end(), [&](const auto& c) { return conceptHas(c.get(), code); });
+  return std::any_of(concepts.begin(), concepts.end(),
+                     [&](const auto& c) { return conceptHas(c.get(), code); });
 }
 
-[[nodiscard]] bool refIs(const model::ReferenceT* r, std::string_view id) { return id.empty() || (r && r->id == id); }
+[[nodiscard]] bool refIs(const model::ReferenceT* r, std::string_view id) {
+  return id.empty() || (r && r->id == id);
+}
 
 // ISO 8601 bounds: a date-only bound covers the whole day. All world times carry +08:00.
 [[nodiscard]] bool inRange(std::string_view t, std::string_view from, std::string_view to) {
@@ -36,11 +39,12 @@ template <class Concepts>
 
 // Pages `items` (pointers into the world) into `out` by page_token (an offset) and limit.
 template <class T, class Make>
-[[nodiscard]] Status page(const std::vector<const T*>& items, const model::QueryT& q, model::SearchResultT& result,
-                          Make&& make) {
+[[nodiscard]] Status page(const std::vector<const T*>& items, const model::QueryT& q,
+                          model::SearchResultT& result, Make&& make) {
   size_t offset = 0;
   if (!q.page_token.empty()) {
-    const auto [ptr, ec] = std::from_chars(q.page_token.data(), q.page_token.data() + q.page_token.size(), offset);
+    const auto [ptr, ec] =
+        std::from_chars(q.page_token.data(), q.page_token.data() + q.page_token.size(), offset);
     if (ec != std::errc() || ptr != q.page_token.data() + q.page_token.size()) {
       return Status::invalidArgument("page_token: not a token of this platform");
     }
@@ -53,7 +57,8 @@ template <class T, class Make>
 }
 
 [[nodiscard]] bool slotMatches(const model::SlotT& s, const model::QueryT& q) {
-  if (!refIs(s.organization.get(), q.organization_id) || !refIs(s.practitioner.get(), q.practitioner_id)) return false;
+  if (!refIs(s.organization.get(), q.organization_id) || !refIs(s.practitioner.get(), q.practitioner_id))
+    return false;
   if (!q.id.empty() && s.id != q.id) return false;
   if (!q.department_code.empty() && !anyConceptHas(s.specialty, q.department_code)) return false;
   if (!q.service_code.empty() && !anyConceptHas(s.service_type, q.service_code)) return false;
@@ -86,7 +91,8 @@ StatusOr<model::SearchResultT> searchDirectory(const World& w, const model::Quer
   if (q.kind == model::QueryKind::Organizations) {
     std::vector<const model::OrganizationT*> hits;
     for (const auto& o : w.organizations) {
-      const bool id_ok = (q.organization_id.empty() || o.id == q.organization_id) && (q.id.empty() || o.id == q.id);
+      const bool id_ok =
+          (q.organization_id.empty() || o.id == q.organization_id) && (q.id.empty() || o.id == q.id);
       if (here && id_ok && textMatches(o.name, q.text)) hits.push_back(&o);
     }
     RETURN_IF_ERROR(page(hits, q, result, [&](const auto& o) { result.organizations.push_back(boxed(o)); }));
@@ -94,8 +100,8 @@ StatusOr<model::SearchResultT> searchDirectory(const World& w, const model::Quer
     std::vector<const model::DepartmentT*> hits;
     for (const auto& d : w.departments) {
       const bool code_ok = q.department_code.empty() || conceptHas(d.code.get(), q.department_code);
-      if (here && code_ok && refIs(d.organization.get(), q.organization_id) && (q.id.empty() || d.id == q.id) &&
-          textMatches(d.name, q.text)) {
+      if (here && code_ok && refIs(d.organization.get(), q.organization_id) &&
+          (q.id.empty() || d.id == q.id) && textMatches(d.name, q.text)) {
         hits.push_back(&d);
       }
     }
@@ -173,12 +179,13 @@ StatusOr<model::LabReportT> readLabReport(const World& w, const model::QueryT& q
 
 StatusOr<model::RecordSummaryT> readRecordSummary(const World& w, const model::QueryT& q) {
   for (const auto& r : w.summaries) {
-    if ((!q.id.empty() && r.id == q.id) || (q.id.empty() && hasPatientCriteria(q.patient.get()) &&
-                                            patientMatches(*r.patient, *q.patient))) {
+    if ((!q.id.empty() && r.id == q.id) ||
+        (q.id.empty() && hasPatientCriteria(q.patient.get()) && patientMatches(*r.patient, *q.patient))) {
       return r;
     }
   }
-  if (q.id.empty() && !hasPatientCriteria(q.patient.get())) return Status::invalidArgument("patient: no search criteria");
+  if (q.id.empty() && !hasPatientCriteria(q.patient.get()))
+    return Status::invalidArgument("patient: no search criteria");
   return Status::notFound("record summary: none for this query");
 }
 

@@ -10,7 +10,8 @@
 namespace metrogw::sim {
 
 // Errors: invalidArgument (400: e.g. a patient query without criteria), notFound (404).
-[[nodiscard]] StatusOr<model::SearchResultT> searchSlots(const World& w, BookingBook& book, const model::QueryT& q);
+[[nodiscard]] StatusOr<model::SearchResultT> searchSlots(const World& w, BookingBook& book,
+                                                         const model::QueryT& q);
 [[nodiscard]] StatusOr<model::SearchResultT> searchDirectory(const World& w, const model::QueryT& q);
 [[nodiscard]] StatusOr<model::SearchResultT> searchPatients(const World& w, const model::QueryT& q);
 [[nodiscard]] StatusOr<model::SearchResultT> searchLabReports(const World& w, const model::QueryT& q);

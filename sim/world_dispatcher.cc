@@ -15,12 +15,13 @@ class WorldDispatcher final : public Dispatcher {
       answer = answerQuery(*q);
     } else if (const auto* c = request.body.AsCommand()) {
       auto appointment = book_.execute(*c);
-      answer = appointment.isOk() ? model::envelopeOf(std::move(appointment).value()) : problem(appointment.status());
+      answer = appointment.isOk() ? model::envelopeOf(std::move(appointment).value())
+                                  : problem(appointment.status());
     } else {
       answer = model::envelopeOf(makeProblem(400, "bad-request", "Bad Request",
                                              "body: expected a query or a command", world_.city.prefix));
     }
-    answer.origin_city = world_.city.prefix;
+    stampAnswer(answer, world_.city.prefix);
     answer.in_reply_to = request.message_id;
     return answer;
   }

@@ -65,7 +65,8 @@ TEST_F(BookingBookTest, ReservedShareOnlyForFamilyDoctors) {
   const auto& slot = findSlot(2, 1);
   ASSERT_TRUE(book_.book(command(model::CommandAction::Book, slot)).isOk());
   // The remaining place is the family doctors'.
-  EXPECT_EQ(book_.book(command(model::CommandAction::Book, slot)).status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(book_.book(command(model::CommandAction::Book, slot)).status().code(),
+            StatusCode::kResourceExhausted);
   EXPECT_EQ(book_.view(slot, false).status, model::SlotStatus::Busy);
   EXPECT_EQ(book_.view(slot, true).status, model::SlotStatus::Free);
   ASSERT_TRUE(book_.book(command(model::CommandAction::Book, slot, true)).isOk());
@@ -74,7 +75,8 @@ TEST_F(BookingBookTest, ReservedShareOnlyForFamilyDoctors) {
 
 TEST_F(BookingBookTest, FamilyDoctorsMayTakePublicPlaces) {
   const auto& slot = findSlot(3, 1);
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(book_.book(command(model::CommandAction::Book, slot, true)).isOk()) << i;
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(book_.book(command(model::CommandAction::Book, slot, true)).isOk()) << i;
   EXPECT_FALSE(book_.book(command(model::CommandAction::Book, slot, true)).isOk());
   EXPECT_FALSE(book_.book(command(model::CommandAction::Book, slot)).isOk());
 }

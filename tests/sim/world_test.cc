@@ -76,7 +76,8 @@ TEST(WorldTest, ResidentIdsAreValidAndLocal) {
       ASSERT_EQ(id->value.size(), 18u);
       EXPECT_EQ(id->value.substr(0, 4), city);
       EXPECT_EQ(id->value[17], checkChar(id->value));
-      EXPECT_EQ(id->value.substr(6, 8), p.birth_date.substr(0, 4) + p.birth_date.substr(5, 2) + p.birth_date.substr(8, 2));
+      EXPECT_EQ(id->value.substr(6, 8),
+                p.birth_date.substr(0, 4) + p.birth_date.substr(5, 2) + p.birth_date.substr(8, 2));
       const bool odd = (id->value[16] - '0') % 2 == 1;
       EXPECT_EQ(p.gender, odd ? model::Gender::Male : model::Gender::Female);
       EXPECT_EQ(p.telecom.front()->value.size(), 11u);
@@ -96,7 +97,9 @@ TEST(WorldTest, NanjingSupplyFollowsBookingShare) {
   const auto& gulou = w.organizations.front();
   EXPECT_EQ(gulou.name, "南京鼓楼医院（含分院）");
   for (const auto& o : w.organizations) {
-    if (o.id != gulou.id) EXPECT_GT(per_org[gulou.id], per_org[o.id]) << o.name;
+    if (o.id != gulou.id) {
+      EXPECT_GT(per_org[gulou.id], per_org[o.id]) << o.name;
+    }
   }
   EXPECT_GT(per_org[gulou.id] * 4, w.slots.size());  // a big share of the whole pool
 }
