@@ -1,27 +1,14 @@
 // fhir-r4 front-end: FHIR REST under /fhir; requests map to canonical Query/Command envelopes with
 // adapters/fhir/rest.h, answers are encoded with the fhir-r4 codec (OperationOutcome for problems).
 #include "adapters/codec.h"
+#include "adapters/fhir/rest.h"
 #include "common/logging.h"
 #include "sim/frontends.h"
-
-#if __has_include("adapters/fhir/rest.h")
-#include "adapters/fhir/rest.h"
-#define METROGW_SIM_HAVE_FHIR_REST 1
-#endif
 
 namespace metrogw::sim {
 namespace {
 
 constexpr std::string_view kFhirJson = "application/fhir+json; charset=utf-8";
-
-[[nodiscard]] StatusOr<model::EnvelopeT> decodeRest(const HttpRequest& req) {
-#ifdef METROGW_SIM_HAVE_FHIR_REST
-  return adapters::fhir::fromRestRequest(req.method, req.target, req.body);
-#else
-  (void)req;
-  return Status::internal("fhir-r4: REST mapping not implemented yet (adapters/fhir/rest.h)");
-#endif
-}
 
 // An OperationOutcome written here when the codec cannot encode the answer.
 [[nodiscard]] std::string fallbackOutcome(std::string_view detail) {
@@ -32,28 +19,38 @@ constexpr std::string_view kFhirJson = "application/fhir+json; charset=utf-8";
   return out;
 }
 
+// The answer in FHIR JSON; an OperationOutcome of our own when the codec cannot encode it.
+[[nodiscard]] HttpResponse respond(const model::EnvelopeT& answer, int status) {
+  auto encoded = adapters::findCodec("fhir-r4")->encode(answer);
+  if (encoded.isOk()) return HttpResponse{status, std::string(kFhirJson), std::move(encoded).value()};
+  log::warn("sim", "fhir-r4 encode failed: " + encoded.status().message());
+  const auto* p = answer.body.AsProblem();
+  return HttpResponse{
+      p ? status : 500, std::string(kFhirJson),
+      fallbackOutcome(p ? p->detail : "cannot encode the answer: " + encoded.status().message())};
+}
+
 }  // namespace
 
 HttpHandler fhirHandler(Dispatcher& dispatcher, std::string city) {
   return [&dispatcher, city](const HttpRequest& req) -> HttpResponse {
-    auto request = decodeRest(req);
+    const std::string_view path = std::string_view(req.target).substr(0, req.target.find('?'));
+    if (path != kFhirBase && path.substr(0, kFhirBase.size() + 1) != std::string(kFhirBase) + "/") {
+      auto answer =
+          model::envelopeOf(makeProblem(404, "not-found", "Not Found", "path: not under /fhir", city));
+      stampAnswer(answer, city);
+      logExchange("fhir-r4", nullptr, answer, 404);
+      return respond(answer, 404);
+    }
+    auto request = adapters::fhir::fromRestRequest(req.method, req.target, req.body);
     model::EnvelopeT answer = request.isOk()
                                   ? dispatcher.handle(request.value())
                                   : model::envelopeOf(problemFromStatus(request.status(), city), city);
     if (!request.isOk()) stampAnswer(answer, city);
     int status = httpStatusOf(answer);
-    if (!request.isOk() && request.status().code() == StatusCode::kInternal) status = 501;
     if (status == 200 && answer.body.AsAppointment() != nullptr && req.method == "POST") status = 201;
     logExchange("fhir-r4", request.isOk() ? &request.value() : nullptr, answer, status);
-    auto encoded = adapters::findCodec("fhir-r4")->encode(answer);
-    if (!encoded.isOk()) {
-      log::warn("sim", "fhir-r4 encode failed: " + encoded.status().message());
-      const auto* p = answer.body.AsProblem();
-      return HttpResponse{
-          p ? status : 500, std::string(kFhirJson),
-          fallbackOutcome(p ? p->detail : "cannot encode the answer: " + encoded.status().message())};
-    }
-    return HttpResponse{status, std::string(kFhirJson), std::move(encoded).value()};
+    return respond(answer, status);
   };
 }
 

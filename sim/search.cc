@@ -76,7 +76,11 @@ StatusOr<model::SearchResultT> searchSlots(const World& w, BookingBook& book, co
   std::vector<const model::SlotT*> hits;
   if (cityIncluded(w, q)) {
     for (const auto& s : w.slots) {
-      if (slotMatches(s, q)) hits.push_back(&s);
+      if (!slotMatches(s, q)) continue;
+      const auto places = book.places(s);
+      // A search offers what the caller can still take; a read by id shows the slot whatever its state.
+      if (q.id.empty() && (q.family_doctor ? places.family_free : places.public_free) == 0) continue;
+      hits.push_back(&s);
     }
   }
   RETURN_IF_ERROR(page(hits, q, result, [&](const model::SlotT& s) {

@@ -9,6 +9,8 @@
 
 namespace metrogw::sim {
 
+// Slot searches list the slots the caller (family doctor or not) can still take, or the one slot
+// named by Query.id whatever its state.
 // Errors: invalidArgument (400: e.g. a patient query without criteria), notFound (404).
 [[nodiscard]] StatusOr<model::SearchResultT> searchSlots(const World& w, BookingBook& book,
                                                          const model::QueryT& q);

@@ -53,6 +53,7 @@ TEST_F(DispatcherTest, SlotSearchByMetroAndLocalCode) {
   for (const auto& s : r->slots) {
     EXPECT_EQ(s->start.substr(0, 10), "2025-03-11");
     EXPECT_EQ(s->specialty.front()->coding->code, "1043");
+    EXPECT_EQ(s->status, model::SlotStatus::Free);
   }
   q.department_code = "1043";
   EXPECT_EQ(ask(q).body.AsSearchResult()->total, r->total);
@@ -125,6 +126,12 @@ TEST_F(DispatcherTest, BookThenSlotTakenThenCancel) {
   const auto* r = answer3.body.AsSearchResult();
   ASSERT_EQ(r->slots.size(), 1u);
   EXPECT_EQ(r->slots.front()->status, model::SlotStatus::Busy);
+  model::QueryT search;  // a search no longer offers it
+  search.kind = model::QueryKind::Slots;
+  search.practitioner_id = slot->practitioner->id;
+  search.limit = 1000;
+  const auto listed = ask(search);
+  for (const auto& s : listed.body.AsSearchResult()->slots) EXPECT_NE(s->id, slot->id);
 
   model::CommandT cancel;
   cancel.action = model::CommandAction::Cancel;
