@@ -194,6 +194,21 @@ class Hl7v2Test(unittest.TestCase):
         self.assertTrue(0 < len(schs) <= 3)
         self.assertTrue(any(s[0] == "AIS" and s[3].startswith("GK^骨科专业") for s in segs))
 
+    def test_book_until_taken(self):
+        query = "\r".join([MSH.format(type="SQM^S25^SQM_S25", id="Q3001"), "QRD||R|I|Q3001|||1^RD||APN",
+                           "ARQ|||||||||||20250312^20250312", "RGS|1", "AIL|1||GK^^^^^D"]) + "\r"
+        with Sim("hl7v2", "3402", "--seed", "3") as sim:
+            slot_id = segment(mllp_exchange(sim.port, query), "SCH")[2]
+            answers = []
+            for i in range(5):  # capacity is at most 4
+                srm = "\r".join([MSH.format(type="SRM^S01^SRM_S01", id=f"B{i}"), f"ARQ|||||{slot_id}",
+                                 "PID|1||11010519491231002X^^^&2.16.156.10011.1.3&ISO|||||U"]) + "\r"
+                answers.append(mllp_exchange(sim.port, srm))
+        first, last = answers[0], answers[-1]
+        self.assertEqual(segment(first, "MSA")[1:3], ["AA", "B0"])
+        self.assertEqual(segment(last, "MSA")[1], "AE")
+        self.assertIn("409", segment(last, "ERR"))
+
     def test_patient_query_and_directory(self):
         pdq = "\r".join([MSH.format(type="QBP^Q22^QBP_Q21", id="Q2001"),
                          "QPD|IHE PDQ Query^IHE PDQ Query^IHE-ITI-21|Q2001|@PID.3.1^11010519491231002X"
