@@ -168,14 +168,16 @@ void Node::appendPointer(std::string& out) const {
 std::string Node::pointer() const {
   std::string out;
   appendPointer(out);
-  if (out.empty()) out = "/";
+  if (out.empty()) out.push_back('/');
   return out;
 }
 
 Status Node::error(std::string_view what) const {
-  std::string msg = pointer();
-  msg += ": ";
-  msg.append(what);
+  std::string msg;
+  appendPointer(msg);
+  if (msg.empty()) msg.push_back('/');
+  msg.reserve(msg.size() + 2 + what.size());
+  msg.append(": ").append(what.begin(), what.end());
   return Status::malformedMessage(std::move(msg));
 }
 

@@ -57,6 +57,10 @@ Status decodeQuantity(const Node& q, model::ObservationT& out) {
   out.value_type = model::ValueType::Quantity;
   std::string comparator;
   RETURN_IF_ERROR(getString(q, "comparator", comparator));
+  if (!comparator.empty() && comparator != "<" && comparator != "<=" && comparator != ">=" &&
+      comparator != ">") {
+    return Node(*q.find("comparator"), &q, "comparator").error("unknown comparator");
+  }
   RETURN_IF_ERROR(getNumber(q, "value", out.value));
   if (!out.value.empty()) out.value.insert(0, comparator);
   RETURN_IF_ERROR(getString(q, "unit", out.unit));

@@ -16,7 +16,9 @@ model::EnvelopeT roundTrip(std::string_view text) {
   if (!encoded.isOk()) return first;
   auto second = fhirR4Codec().decode(*encoded);
   EXPECT_TRUE(second.isOk()) << second.status().message() << "\n" << *encoded;
-  if (second.isOk()) EXPECT_TRUE(first == *second) << *encoded;
+  if (second.isOk()) {
+    EXPECT_TRUE(first == *second) << *encoded;
+  }
   return first;
 }
 
