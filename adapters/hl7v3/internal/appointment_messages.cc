@@ -113,6 +113,7 @@ Status decodeBooking(pugi::xml_node root, model::EnvelopeT& env) {
 std::string encodeBooking(const model::EnvelopeT& env, const model::CommandT& c) {
   XmlWriter w;
   writeWrapper(w, c.action == model::CommandAction::Cancel ? kCancelRoot : kBookRoot, env);
+  writeReplyAck(w, env);
   openControlAct(w);
   w.open("subject");
   w.attr("typeCode", "SUBJ");

@@ -146,8 +146,16 @@ void readConceptValue(pugi::xml_node value, model::CodeableConceptT& concept_out
   concept_out.coding = codingOrNull(readCd(value));
 }
 
+std::unique_ptr<model::CodeableConceptT> conceptOrNull(pugi::xml_node value) {
+  auto c = std::make_unique<model::CodeableConceptT>();
+  readConceptValue(value, *c);
+  if (!c->coding && c->text.empty()) return nullptr;
+  return c;
+}
+
 Status readObservationValue(pugi::xml_node value, model::ObservationT& o) {
   if (!value) return Status::ok();
+  o.value_coding.reset();
   const std::string_view type = xsiType(value);
   if (type == "ST" || type == "ED") {
     o.value_type = model::ValueType::Text;

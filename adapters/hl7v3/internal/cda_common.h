@@ -47,6 +47,8 @@ void writeStObservation(XmlWriter& w, std::string_view de, std::string_view disp
 void writeCdValue(XmlWriter& w, const model::CodingT& coding);
 // A CodeableConcept from a value: CD -> coding (mapped through `table` when given), ST -> text.
 void readConceptValue(pugi::xml_node value, model::CodeableConceptT& concept_out);
+// readConceptValue into a new concept; nullptr when the value carries nothing.
+[[nodiscard]] std::unique_ptr<model::CodeableConceptT> conceptOrNull(pugi::xml_node value);
 // Observation value by xsi:type: PQ/REAL/INT/MO -> Quantity (value, unit or currency), ST -> Text,
 // CD/CE/CV -> Coded (value = code), TS -> DateTime.
 [[nodiscard]] Status readObservationValue(pugi::xml_node value, model::ObservationT& o);

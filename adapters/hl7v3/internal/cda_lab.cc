@@ -96,6 +96,7 @@ model::Interpretation interpretationOf(const model::CodingT& c) {
 void readFlag(pugi::xml_node value, model::ObservationT& o) {
   model::CodingT c = readCd(value);
   o.interpretation = interpretationOf(c);
+  o.interpretation_code.reset();
   if (c.system != kInterpretationSystem) o.interpretation_code = codingOrNull(std::move(c));
 }
 
@@ -107,8 +108,8 @@ void readRange(pugi::xml_node range, model::ObservationT& o) {
   pugi::xml_node value = child(obs_range, "value");
   r->low = attr(child(value, "low"), "value");
   r->high = attr(child(value, "high"), "value");
-  r->unit = attr(child(value, "low"), "unit");
-  if (r->unit.empty()) r->unit = attr(child(value, "high"), "unit");
+  if (!r->low.empty()) r->unit = attr(child(value, "low"), "unit");
+  if (r->unit.empty() && !r->high.empty()) r->unit = attr(child(value, "high"), "unit");
   o.reference_range = std::move(r);
 }
 
@@ -123,10 +124,7 @@ Status readSpecimen(pugi::xml_node obs, model::LabReportT& r) {
     ASSIGN_OR_RETURN(s->received, readTs(high));
   }
   pugi::xml_node value = child(obs, "value");
-  if (value) {
-    s->type = std::make_unique<model::CodeableConceptT>();
-    readConceptValue(value, *s->type);
-  }
+  s->type = conceptOrNull(value);
   r.specimen = std::move(s);
   return Status::ok();
 }
@@ -136,13 +134,15 @@ Status readItem(pugi::xml_node obs, model::ObservationT& o, model::LabReportT& r
     ASSIGN_OR_RETURN(o.effective, readTs(t));
   }
   pugi::xml_node value = child(obs, "value");
-  o.code = std::make_unique<model::CodeableConceptT>();
   model::CodingT c = readCd(value);
   if (xsiType(value) == "ST" || c.code.empty()) c.code = text(value);
-  mapInto(Table::kLabItems, c.system, c.code, c.display, *o.code);
-  if (pugi::xml_node m = child(obs, "methodCode")) {
+  if (!c.code.empty() || !c.system.empty() || !c.display.empty()) {
+    o.code = std::make_unique<model::CodeableConceptT>();
+    mapInto(Table::kLabItems, c.system, c.code, c.display, *o.code);
+  }
+  if (auto method = codingOrNull(readCd(child(obs, "methodCode")))) {
     o.method = std::make_unique<model::CodeableConceptT>();
-    o.method->coding = codingOrNull(readCd(m));
+    o.method->coding = std::move(method);
   }
   for (pugi::xml_node rel : children(obs, "entryRelationship")) {
     pugi::xml_node inner = child(rel, "observation");
@@ -190,8 +190,7 @@ Status readSection(pugi::xml_node section, model::LabReportT& r) {
     pugi::xml_node obs = child(entry, "observation");
     const std::string_view de = elementCode(obs);
     if (de == kCategoryDe) {
-      r.category = std::make_unique<model::CodeableConceptT>();
-      readConceptValue(child(obs, "value"), *r.category);
+      r.category = conceptOrNull(child(obs, "value"));
     } else if (de == kConclusionDe) {
       r.conclusion = text(child(obs, "value"));
     }

@@ -39,12 +39,6 @@ constexpr std::string_view kAdmitDe = "DE06.00.092.00";
 constexpr std::string_view kDischargeDe = "DE06.00.017.00";
 constexpr std::string_view kEncounterSection = "卫生事件";
 
-std::unique_ptr<model::CodeableConceptT> conceptOf(pugi::xml_node value) {
-  auto c = std::make_unique<model::CodeableConceptT>();
-  readConceptValue(value, *c);
-  return c;
-}
-
 pugi::xml_node relatedObservation(pugi::xml_node obs, std::string_view de) {
   for (pugi::xml_node rel : children(obs, "entryRelationship")) {
     pugi::xml_node inner = child(rel, "observation");
@@ -55,7 +49,7 @@ pugi::xml_node relatedObservation(pugi::xml_node obs, std::string_view de) {
 
 Status readCondition(pugi::xml_node obs, model::RecordSummaryT& s) {
   auto c = std::make_unique<model::ConditionT>();
-  c->code = conceptOf(child(obs, "value"));
+  c->code = conceptOrNull(child(obs, "value"));
   if (pugi::xml_node t = child(obs, "effectiveTime")) {
     ASSIGN_OR_RETURN(c->onset, readTs(t));
   }
@@ -71,6 +65,7 @@ std::string tsText(pugi::xml_node value) {
 
 void readEncounterEntry(pugi::xml_node obs, std::string_view de, model::EncounterT& e) {
   pugi::xml_node value = child(obs, "value");
+  if (de != kPatientTypeDe && text(value).empty()) return;
   if (de == kVisitIdDe) {
     e.id = text(value);
   } else if (de == kPatientTypeDe) {
@@ -87,8 +82,10 @@ void readEncounterEntry(pugi::xml_node obs, std::string_view de, model::Encounte
     e.type = std::make_unique<model::CodeableConceptT>();
     e.type->text = text(value);
   } else if (de == kAdmitDe || de == kDischargeDe) {
+    std::string iso = tsText(value);
+    if (iso.empty()) return;
     if (!e.period) e.period = std::make_unique<model::PeriodT>();
-    (de == kAdmitDe ? e.period->start : e.period->end) = tsText(value);
+    (de == kAdmitDe ? e.period->start : e.period->end) = std::move(iso);
   }
 }
 
@@ -114,13 +111,13 @@ Status readEntryObservation(pugi::xml_node obs, model::RecordSummaryT& s, model:
   if (de == kDiagnosisDe || de == kTcmDiagnosisDe) return readCondition(obs, s);
   if (de == kAllergyDe) {
     auto a = std::make_unique<model::AllergyT>();
-    a->substance = conceptOf(child(obs, "value"));
+    a->substance = conceptOrNull(child(obs, "value"));
     s.allergies.push_back(std::move(a));
     return Status::ok();
   }
   if (de == kDrugDe) {
     auto m = std::make_unique<model::MedicationT>();
-    m->code = conceptOf(child(obs, "value"));
+    m->code = conceptOrNull(child(obs, "value"));
     m->dose = text(child(relatedObservation(obs, kDrugUsageDe), "value"));
     s.medications.push_back(std::move(m));
     return Status::ok();

@@ -191,7 +191,9 @@ std::string readName(pugi::xml_node node) {
     if (n == "part") out += attr(c, "value");
     if (n == "family" || n == "given") out += text(c);
   }
-  return out;
+  const size_t b = out.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  return out.substr(b, out.find_last_not_of(" \t\r\n") - b + 1);
 }
 
 void writeName(XmlWriter& w, std::string_view name, std::string_view value, Style style) {
@@ -236,6 +238,8 @@ void readAddressPart(std::string_view type, std::string_view value, model::Addre
     a.district = value;
   } else if (type == "ZIP") {
     a.postal_code = value;
+  } else if (type == "CTRY") {  // country; CNT is taken by the county
+    a.country = value;
   } else {
     a.line.emplace_back(value);
   }
@@ -307,6 +311,7 @@ void writeAddress(XmlWriter& w, const model::AddressT& a, Style style) {
     writePart(w, "CNT", a.district);
     for (const std::string& line : a.line) writePart(w, "STR", line);
     writePart(w, "ZIP", a.postal_code);
+    writePart(w, "CTRY", a.country);
     w.close();
   } else {
     w.optAttr("use", v3AddressUse(a.use));
@@ -360,7 +365,12 @@ std::string telecomUrl(const model::ContactPointT& contact) {
   switch (contact.system) {
     case model::ContactSystem::Email: return "mailto:" + contact.value;
     case model::ContactSystem::Fax: return "fax:" + contact.value;
-    default: return contact.value;
+    default: {
+      const std::string_view v = contact.value;
+      const bool ambiguous = v.find('@') != std::string_view::npos || v.substr(0, 4) == "tel:" ||
+                             v.substr(0, 4) == "fax:" || v.substr(0, 7) == "mailto:";
+      return ambiguous ? "tel:" + contact.value : contact.value;
+    }
   }
 }
 

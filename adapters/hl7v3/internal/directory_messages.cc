@@ -127,6 +127,7 @@ Status decodeOrganizationQuery(pugi::xml_node root, model::EnvelopeT& env) {
 std::string encodeOrganizationQuery(const model::EnvelopeT& env, const model::QueryT& q) {
   XmlWriter w;
   writeWrapper(w, kOrgQueryRoot, env);
+  writeReplyAck(w, env);
   openQuery(w, env, q.limit);
   writeParam(w, "organizationId", "extension", q.organization_id, "医疗机构");
   writeParam(w, "organizationName", "value", q.text, "机构名称");

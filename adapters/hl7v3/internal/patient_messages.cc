@@ -136,6 +136,7 @@ Status decodePatientQuery(pugi::xml_node root, model::EnvelopeT& env) {
 std::string encodePatientQuery(const model::EnvelopeT& env, const model::QueryT& q) {
   XmlWriter w;
   writeWrapper(w, "PRPA_IN201305UV02", env);
+  writeReplyAck(w, env);
   openControlAct(w);
   w.open("queryByParameter");
   w.leaf("queryId", "extension", env.message_id);

@@ -157,6 +157,7 @@ Status decodeSlotQuery(pugi::xml_node root, model::EnvelopeT& env) {
 std::string encodeSlotQuery(const model::EnvelopeT& env, const model::QueryT& q) {
   XmlWriter w;
   writeWrapper(w, kSlotQueryRoot, env);
+  writeReplyAck(w, env);
   openQuery(w, env, q.limit);
   writeParam(w, "organizationId", "extension", q.organization_id, "医疗机构");
   writeParam(w, "departmentCode", "code", q.department_code, "科室");
