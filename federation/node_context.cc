@@ -1,6 +1,7 @@
 #include "federation/node_context.h"
 
 #include "common/event_loop.h"
+#include "federation/answers.h"
 #include "federation/peer_link.h"
 
 namespace metrogw::federation {
@@ -37,10 +38,16 @@ void NodeContext::askPlatform(const model::EnvelopeT& request, EnvelopeCallback 
     }
     platform_ = std::move(client.value());
   }
+  // The answer is normalised against the request it answers (kept alive by the callback).
+  auto req = std::make_shared<model::EnvelopeT>(request);
+  EnvelopeCallback normalised = [req, city = fed->city, done = std::move(done)](StatusOr<model::EnvelopeT> answer) {
+    if (answer.isOk()) normaliseAnswer(*req, city, answer.value());
+    done(std::move(answer));
+  };
   if (request.body.type == model::Body::Query) {
-    platform_->query(*request.body.AsQuery(), std::move(done));
+    platform_->query(*request.body.AsQuery(), std::move(normalised));
   } else if (request.body.type == model::Body::Command) {
-    platform_->command(*request.body.AsCommand(), std::move(done));
+    platform_->command(*request.body.AsCommand(), std::move(normalised));
   } else {
     worker_.dispatcher.post([done = std::move(done)] {
       done(Status::invalidArgument("only queries and commands go to the platform"));

@@ -135,22 +135,42 @@ class FederationTest(NodeTestCase):
         self.assertEqual(r.header("x-metrogw-incomplete"), "3405")
         self.assertEqual({s["organization"]["city"] for s in body["slots"]}, {"3201", "3402"})
 
+    def hung_peer(self, name):
+        """Takes over `name`'s federation port: completes the TLS handshake with `name`'s certificate,
+        reads the request and never answers."""
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(os.path.join(self.certs, f"{name}.pem"), os.path.join(self.certs, f"{name}.key"))
+        srv = socket.socket()
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        srv.bind(("127.0.0.1", self.ports[name]["federation"]))
+        srv.listen(16)
+        held = []
+
+        def serve():
+            while True:
+                try:
+                    conn, _ = srv.accept()
+                    tls = ctx.wrap_socket(conn, server_side=True)
+                    tls.recv(65536)
+                    held.append(tls)
+                except OSError:
+                    return
+
+        threading.Thread(target=serve, daemon=True).start()
+        self.addCleanup(lambda: [c.close() for c in held])
+        self.addCleanup(srv.close)
+
     def test_hung_peer_times_out_at_the_deadline(self):
         self.nodes["maanshan"].stop()
-        hung = socket.socket()
-        hung.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        hung.bind(("127.0.0.1", self.ports["maanshan"]["federation"]))
-        hung.listen(16)  # accepts connections, never answers the TLS handshake
-        self.addCleanup(hung.close)
+        self.hung_peer("maanshan")
         t0 = time.monotonic()
         r, body = self.get("wuhu", "/v1/slots?department=04.03")
         elapsed = time.monotonic() - t0
         self.assertEqual(r.status, 200, body)
         self.assertGreaterEqual(elapsed, DEADLINE_MS / 1000 - 0.1)
         self.assertLess(elapsed, DEADLINE_MS / 1000 + 1.0)
-        self.assertEqual([i["city"] for i in body["incomplete"]], ["3405"])
-        self.assertEqual(body["incomplete"][0]["reason"], "timeout")
-        self.assertGreater(len(body["slots"]), 0)
+        self.assertEqual([(i["city"], i["reason"]) for i in body["incomplete"]], [("3405", "timeout")])
+        self.assertEqual({s["organization"]["city"] for s in body["slots"]}, {"3201", "3402"})
 
     def test_peer_with_wrong_certificate_subject_is_refused(self):
         # The Nanjing node comes back presenting Ma'anshan's certificate: valid CA, wrong subject.
