@@ -97,9 +97,7 @@ std::string isoToTs(std::string_view iso) {
   size_t i = 0;
   for (; i < iso.size(); ++i) {
     const char c = iso[i];
-    if (isDigit(c)) {
-      out.push_back(c);
-    } else if (c == '.') {
+    if (isDigit(c) || c == '.') {
       out.push_back(c);
     } else if (c == 'Z') {
       return out + "+0000";

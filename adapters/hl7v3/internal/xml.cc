@@ -1,7 +1,7 @@
 // XML plumbing for the hl7v3-cda codec, see xml.h.
 #include "adapters/hl7v3/internal/xml.h"
 
-#include <cstring>
+#include <algorithm>
 #include <utility>
 
 namespace metrogw::adapters::hl7v3 {
@@ -167,8 +167,9 @@ std::string xmlPath(pugi::xml_node node) {
     if (total > 1) part += "[" + std::to_string(index) + "]";
     parts.push_back(std::move(part));
   }
+  std::reverse(parts.begin(), parts.end());
   std::string out;
-  for (auto it = parts.rbegin(); it != parts.rend(); ++it) out += "/" + *it;
+  for (const std::string& part : parts) out += "/" + part;
   return out.empty() ? "/" : out;
 }
 

@@ -265,11 +265,39 @@ TEST(Hl7v3Codec, GenderFromOtherSystemsIsMapped) {
       replaced(readSample("PRPA_IN201311UV02-patient-register.xml"),
                "<administrativeGenderCode code=\"1\" codeSystem=\"2.16.156.10011.2.3.3.4\">",
                "<administrativeGenderCode code=\"female\" codeSystem=\"" + std::string(kFhirGender) + "\">");
-  const model::PatientT* p = decodeOk(msg).body.AsPatient();
+  const model::EnvelopeT env = decodeOk(msg);
+  const model::PatientT* p = env.body.AsPatient();
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->gender, model::Gender::Female);
   ASSERT_NE(p->gender_code, nullptr);
   EXPECT_EQ(p->gender_code->code, "female");
+}
+
+TEST(Hl7v3Codec, Hl7AdministrativeGenderIsMapped) {
+  const std::string doc =
+      replaced(readSample("C0007-lab-report.xml"), "code=\"2\" codeSystem=\"2.16.156.10011.2.3.3.4\"",
+               "code=\"M\" codeSystem=\"2.16.840.1.113883.5.1\"");
+  const model::EnvelopeT env = decodeOk(doc);
+  const model::LabReportT* r = env.body.AsLabReport();
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->patient->gender, model::Gender::Male);
+  ASSERT_NE(r->patient->gender_code, nullptr);
+  EXPECT_EQ(r->patient->gender_code->system, "2.16.840.1.113883.5.1");
+}
+
+TEST(Hl7v3Codec, PrefixedNamespaceAndIsoTimes) {
+  const std::string msg =
+      "<v3:PRPA_IN201311UV02 xmlns:v3=\"urn:hl7-org:v3\"><v3:id extension=\"m9\"/>"
+      "<v3:creationTime value=\"2024-05-06 "
+      "07:08:09\"/><v3:controlActProcess><v3:subject><v3:registrationRequest>"
+      "<v3:subject1><v3:patient><v3:patientPerson><v3:birthTime "
+      "value=\"198001\"/></v3:patientPerson></v3:patient>"
+      "</v3:subject1></v3:registrationRequest></v3:subject></v3:controlActProcess></v3:PRPA_IN201311UV02>";
+  const model::EnvelopeT env = decodeOk(msg);
+  EXPECT_EQ(env.message_id, "m9");
+  EXPECT_EQ(env.sent, "2024-05-06T07:08:09+08:00");
+  ASSERT_NE(env.body.AsPatient(), nullptr);
+  EXPECT_EQ(env.body.AsPatient()->birth_date, "1980-01");
 }
 
 TEST(Hl7v3Codec, UnsupportedBodiesAreInvalidArgument) {
