@@ -278,12 +278,12 @@ demo_request() {
 
 show_metrics() {
   local admin_port=$1 metrics lines
-  printf '\n$ curl -s http://127.0.0.1:%s/metrics | grep ^metrogw_http_requests_total\n' "$admin_port"
+  printf '\n$ curl -s http://127.0.0.1:%s/metrics | grep -E "^metrogw_(http|upstream)_requests_total" | grep -v " 0$"\n' "$admin_port"
   if ! metrics="$(curl -fsS --max-time 5 "http://127.0.0.1:$admin_port/metrics")"; then
     warn "GET /metrics on 127.0.0.1:$admin_port failed"
     return 0
   fi
-  lines="$(grep '^metrogw_http_requests_total' <<<"$metrics" | head -n 5 || true)"
+  lines="$(grep -E '^metrogw_(http|upstream)_requests_total' <<<"$metrics" | grep -v ' 0$' | head -n 8 || true)"
   if [[ -n $lines ]]; then
     printf '%s\n' "$lines"
   else
