@@ -1,6 +1,7 @@
 // The fhir-r4 codec: FHIR R4 JSON <-> canonical envelope. See resources.h for the mappings.
 #include "adapters/fhir/codec.h"
 
+#include "adapters/fhir/legacy_patient.h"
 #include "adapters/fhir/resources.h"
 
 namespace metrogw::adapters {
@@ -18,6 +19,7 @@ template <class T, class F>
 }
 
 [[nodiscard]] Status decodeResource(const Node& res, model::EnvelopeT& env) {
+  if (fhir::isLegacyPatient(res)) return decodeAs<model::PatientT>(res, env, fhir::decodeLegacyPatient);
   ASSIGN_OR_RETURN(std::string kind, fhir::resourceTypeOf(res));
   if (kind == "Patient") return decodeAs<model::PatientT>(res, env, fhir::decodePatient);
   if (kind == "Organization") return decodeAs<model::OrganizationT>(res, env, fhir::decodeOrganization);

@@ -120,11 +120,35 @@ TEST(FhirDecodeTest, ObservationBundleSampleIsALabReport) {
   EXPECT_EQ(o.reference_range->unit, "mmol/l");
 }
 
-TEST(FhirDecodeTest, NonFhirSampleIsRejectedAtResourceType) {
+// ExamplePatient.json is not FHIR but a flat legacy JSON record; it decodes as a Patient.
+TEST(FhirDecodeTest, LegacyFlatPatientSample) {
   auto env = fhirR4Codec().decode(readSample("ExamplePatient.json"));
+  ASSERT_TRUE(env.isOk()) << env.status().message();
+  ASSERT_EQ(env->body.type, model::Body::Patient);
+  const model::PatientT& p = *env->body.AsPatient();
+  EXPECT_EQ(p.id, "12434");
+  ASSERT_EQ(p.identifiers.size(), 2u);
+  EXPECT_EQ(p.identifiers[0]->type, "PI");
+  EXPECT_EQ(p.identifiers[1]->type, "MR");
+  EXPECT_EQ(p.identifiers[1]->value, "M0R1N2");
+  ASSERT_NE(p.name, nullptr);
+  EXPECT_EQ(p.name->family, "Smith");
+  ASSERT_EQ(p.name->given.size(), 1u);
+  EXPECT_EQ(p.name->given[0], "Jerry");
+  ASSERT_EQ(p.telecom.size(), 2u);
+  EXPECT_EQ(p.telecom[1]->value, "1234-5679");
+  EXPECT_EQ(p.gender, model::Gender::Male);
+  EXPECT_EQ(p.gender_code->code, "M");
+  EXPECT_EQ(p.birth_date, "2001-01-10");
+}
+
+TEST(FhirDecodeTest, LegacyFlatPatientErrorsArePointed) {
+  auto env = fhirR4Codec().decode(R"({"PatientId": 1, "FirstName": 7})");
   ASSERT_FALSE(env.isOk());
-  EXPECT_EQ(env.status().code(), StatusCode::kMalformedMessage);
-  EXPECT_EQ(env.status().message(), "/resourceType: missing");
+  EXPECT_EQ(env.status().message(), "/FirstName: expected a string");
+  auto other = fhirR4Codec().decode(R"({"Name": "x"})");
+  ASSERT_FALSE(other.isOk());
+  EXPECT_EQ(other.status().message(), "/resourceType: missing");
 }
 
 }  // namespace
