@@ -97,7 +97,8 @@ std::string formatLocalTime(const Date& d, int minutes) {
 namespace metrogw::sim {
 
 std::string formatChinaTime(std::chrono::system_clock::time_point t) {
-  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count() + 8 * 3600;
+  const auto secs =
+      std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count() + 8LL * 3600;
   const long days = static_cast<long>(secs >= 0 ? secs / 86400 : (secs - 86399) / 86400);
   const long rem = static_cast<long>(secs - days * 86400LL);
   const Date d = civilFromDays(days);

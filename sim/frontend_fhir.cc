@@ -1,5 +1,7 @@
 // fhir-r4 front-end: FHIR REST under /fhir; requests map to canonical Query/Command envelopes with
 // adapters/fhir/rest.h, answers are encoded with the fhir-r4 codec (OperationOutcome for problems).
+#include <utility>
+
 #include "adapters/codec.h"
 #include "adapters/fhir/rest.h"
 #include "common/logging.h"
@@ -33,7 +35,7 @@ constexpr std::string_view kFhirJson = "application/fhir+json; charset=utf-8";
 }  // namespace
 
 HttpHandler fhirHandler(Dispatcher& dispatcher, std::string city) {
-  return [&dispatcher, city](const HttpRequest& req) -> HttpResponse {
+  return [&dispatcher, city = std::move(city)](const HttpRequest& req) -> HttpResponse {
     const std::string_view path = std::string_view(req.target).substr(0, req.target.find('?'));
     if (path != kFhirBase && path.substr(0, kFhirBase.size() + 1) != std::string(kFhirBase) + "/") {
       auto answer =

@@ -1,4 +1,6 @@
 // hl7v2 front-end: one ER7 message in (from an MLLP frame), one response message out.
+#include <utility>
+
 #include "adapters/codec.h"
 #include "common/logging.h"
 #include "sim/frontends.h"
@@ -35,7 +37,7 @@ namespace {
 }  // namespace
 
 MllpHandler hl7v2Handler(Dispatcher& dispatcher, std::string city) {
-  return [&dispatcher, city](const std::string& message) -> std::string {
+  return [&dispatcher, city = std::move(city)](const std::string& message) -> std::string {
     const adapters::Codec* codec = adapters::findCodec("hl7v2");
     auto request = codec->decode(message);
     model::EnvelopeT answer;

@@ -1,4 +1,6 @@
 // hl7v3-cda front-end: an HTTP POST of one HL7 v3 interaction to /hip, its response message back.
+#include <utility>
+
 #include "adapters/codec.h"
 #include "common/logging.h"
 #include "sim/frontends.h"
@@ -15,7 +17,7 @@ constexpr std::string_view kXml = "application/xml; charset=utf-8";
 }  // namespace
 
 HttpHandler hl7v3Handler(Dispatcher& dispatcher, std::string city) {
-  return [&dispatcher, city](const HttpRequest& req) -> HttpResponse {
+  return [&dispatcher, city = std::move(city)](const HttpRequest& req) -> HttpResponse {
     const std::string path = req.target.substr(0, req.target.find('?'));
     if (path != kHl7v3Path) return plain(404, "not found: POST HL7 v3 messages to /hip");
     if (req.method != "POST") return plain(405, "method not allowed: POST HL7 v3 messages to /hip");
