@@ -2,7 +2,8 @@
 //
 // decode() identifies a message by its root element (the interaction id) and a CDA document by
 // its templateId / document type code; encode() picks the interaction from the body kind:
-//   Patient                 PRPA_IN201311UV02  patient register
+//   Patient                 PRPA_IN201311UV02  patient register (also read: 201314 update,
+//                                              201301/201302 record added/revised)
 //   Query{Patients}         PRPA_IN201305UV02  patient query
 //   Query{Slots}            PRSC_IN010201UV01  schedule / slot (号源) query
 //   Query{Organizations}    PRPM_IN406010UV01  organisation directory query
@@ -57,6 +58,9 @@ Status decodeMessage(pugi::xml_node root, model::EnvelopeT& env) {
   using Decoder = Status (*)(pugi::xml_node, model::EnvelopeT&);
   static constexpr std::pair<std::string_view, Decoder> kDecoders[] = {
       {"PRPA_IN201311UV02", hl7v3::decodePatientRegister},
+      {"PRPA_IN201314UV02", hl7v3::decodePatientRegister},
+      {"PRPA_IN201301UV02", hl7v3::decodePatientRegister},
+      {"PRPA_IN201302UV02", hl7v3::decodePatientRegister},
       {"PRPA_IN201305UV02", hl7v3::decodePatientQuery},
       {"PRPA_IN201306UV02", hl7v3::decodePatientQueryResponse},
       {"MCCI_IN000002UV01", hl7v3::decodeAcknowledgement},

@@ -20,6 +20,9 @@
 //         <value xsi:type="REAL|PQ|INT|ST|CD|TS"/>
 //         <entryRelationship><observation><code code="DE04.30.016.00"/><value xsi:type="ST">unit</value>
 //         <referenceRange><observationRange><text>..</text><value xsi:type="IVL_PQ"><low/><high/></value>
+// Also read (written back in the layout above): results as direct observations, in an entry or as
+// organizer components: <observation><code code="{lab item}" codeSystem="{LIS}"/><effectiveTime/>
+// <value xsi:type="PQ" value unit/><interpretationCode/><referenceRange/></observation>.
 // Status: organizer statusCode (completed Final, active Preliminary, cancelled, nullified); the
 // report takes the first organizer's (Final without one) and every observation the report's.
 // Not carried: LabReport.code, observation notes, unit_system, the diagnosis section.
@@ -162,10 +165,56 @@ Status readResult(pugi::xml_node obs, model::ObservationT& o) {
   return Status::ok();
 }
 
-Status readOrganizer(pugi::xml_node organizer, model::LabReportT& r, bool first) {
+// A result written directly as one observation (the other common LIS layout): a lab item code
+// that is not a data element, value PQ/ST/CD, interpretationCode, referenceRange.
+bool isDirectResult(pugi::xml_node obs) {
+  pugi::xml_node code = child(obs, "code");
+  return obs && !attr(code, "code").empty() && attr(code, "codeSystem") != kDataElementSystem &&
+         child(obs, "value");
+}
+
+Status readDirectResult(pugi::xml_node obs, model::LabReportT& r) {
+  auto o = std::make_unique<model::ObservationT>();
+  o->id = attr(child(obs, "id"), "extension");
+  const model::CodingT c = readCd(child(obs, "code"));
+  o->code = std::make_unique<model::CodeableConceptT>();
+  mapInto(Table::kLabItems, c.system, c.code, c.display, *o->code);
+  pugi::xml_node time = child(obs, "effectiveTime");
+  if (pugi::xml_node low = child(time, "low")) time = low;
+  if (time) {
+    ASSIGN_OR_RETURN(o->effective, readTs(time));
+  }
+  if (auto method = codingOrNull(readCd(child(obs, "methodCode")))) {
+    o->method = std::make_unique<model::CodeableConceptT>();
+    o->method->coding = std::move(method);
+  }
+  RETURN_IF_ERROR(readResult(obs, *o));
+  r.observations.push_back(std::move(o));
+  return Status::ok();
+}
+
+bool isCluster(pugi::xml_node organizer) {
+  for (pugi::xml_node comp : children(organizer, "component")) {
+    const std::string_view de = elementCode(child(comp, "observation"));
+    if (de == kItemDe || de == kFlagDe || de == kResultDe) return true;
+  }
+  return false;
+}
+
+Status readOrganizer(pugi::xml_node organizer, model::LabReportT& r) {
+  const bool first = r.observations.empty();
+  const model::ReportStatus status = statusOf(attr(child(organizer, "statusCode"), "code"));
+  if (!isCluster(organizer)) {
+    for (pugi::xml_node comp : children(organizer, "component")) {
+      pugi::xml_node obs = child(comp, "observation");
+      if (isDirectResult(obs)) RETURN_IF_ERROR(readDirectResult(obs, r));
+    }
+    if (first && !r.observations.empty()) r.status = status;
+    return Status::ok();
+  }
+  if (first) r.status = status;
   auto o = std::make_unique<model::ObservationT>();
   o->id = attr(child(organizer, "id"), "extension");
-  if (first) r.status = statusOf(attr(child(organizer, "statusCode"), "code"));
   for (pugi::xml_node comp : children(organizer, "component")) {
     pugi::xml_node obs = child(comp, "observation");
     const std::string_view de = elementCode(obs);
@@ -182,14 +231,17 @@ Status readOrganizer(pugi::xml_node organizer, model::LabReportT& r, bool first)
 }
 
 Status readSection(pugi::xml_node section, model::LabReportT& r) {
+  const bool diagnoses = attr(child(section, "code"), "code") == "29548-5";
   for (pugi::xml_node entry : children(section, "entry")) {
     if (pugi::xml_node organizer = child(entry, "organizer")) {
-      RETURN_IF_ERROR(readOrganizer(organizer, r, r.observations.empty()));
+      RETURN_IF_ERROR(readOrganizer(organizer, r));
       continue;
     }
     pugi::xml_node obs = child(entry, "observation");
     const std::string_view de = elementCode(obs);
-    if (de == kCategoryDe) {
+    if (!diagnoses && isDirectResult(obs)) {
+      RETURN_IF_ERROR(readDirectResult(obs, r));
+    } else if (de == kCategoryDe) {
       r.category = conceptOrNull(child(obs, "value"));
     } else if (de == kConclusionDe) {
       r.conclusion = text(child(obs, "value"));

@@ -88,8 +88,12 @@ Status readParams(pugi::xml_node params, model::PatientT& p) {
 }  // namespace
 
 Status decodePatientRegister(pugi::xml_node root, model::EnvelopeT& env) {
+  // Register (PRPA_IN201311UV02) and update (PRPA_IN201314UV02) carry a registrationRequest;
+  // the PRPA_IN201301/201302UV02 record events a registrationEvent.
+  pugi::xml_node event = descend(root, "controlActProcess/subject/registrationEvent");
   ASSIGN_OR_RETURN(pugi::xml_node patient,
-                   require(root, "controlActProcess/subject/registrationRequest/subject1/patient"));
+                   event ? require(event, "subject1/patient")
+                         : require(root, "controlActProcess/subject/registrationRequest/subject1/patient"));
   ASSIGN_OR_RETURN(model::PatientT p, readMessagePatient(patient));
   env.body.Set(std::move(p));
   return Status::ok();

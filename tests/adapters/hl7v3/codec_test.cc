@@ -179,6 +179,55 @@ TEST(Hl7v3Codec, RecordSummarySample) {
   EXPECT_EQ(cost.unit, "元");
 }
 
+constexpr const char* kDirectResult =
+    "<entry><observation classCode=\"OBS\" moodCode=\"EVN\"><code code=\"WBC\" "
+    "codeSystem=\"2.16.156.10011.1.5.1234567890.9\" displayName=\"白细胞计数\"/><effectiveTime "
+    "value=\"20160913093000\"/><value xsi:type=\"PQ\" value=\"4.06\" unit=\"10^9/L\"/><interpretationCode "
+    "code=\"N\" codeSystem=\"2.16.840.1.113883.5.83\"/><referenceRange><observationRange><text>3.5-9.5</text>"
+    "<value xsi:type=\"IVL_PQ\"><low value=\"3.5\" unit=\"10^9/L\"/><high value=\"9.5\" unit=\"10^9/L\"/>"
+    "</value></observationRange></referenceRange></observation></entry>";
+
+TEST(Hl7v3Codec, LabResultsAsDirectObservations) {
+  const std::string doc = replaced(readSample("C0007-lab-report.xml"), "displayName=\"STUDIES SUMMARY\"/>",
+                                   std::string("displayName=\"STUDIES SUMMARY\"/>") + kDirectResult);
+  const model::EnvelopeT env = decodeOk(doc);
+  const model::LabReportT* r = env.body.AsLabReport();
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->observations.size(), 2u);
+  const model::ObservationT& wbc = *r->observations[0];
+  EXPECT_EQ(wbc.code->coding->code, "WBC");
+  EXPECT_EQ(wbc.code->coding->display, "白细胞计数");
+  EXPECT_EQ(wbc.value_type, model::ValueType::Quantity);
+  EXPECT_EQ(wbc.value, "4.06");
+  EXPECT_EQ(wbc.unit, "10^9/L");
+  EXPECT_EQ(wbc.interpretation, model::Interpretation::Normal);
+  EXPECT_EQ(wbc.interpretation_code, nullptr);
+  EXPECT_EQ(wbc.reference_range->low, "3.5");
+  EXPECT_EQ(wbc.reference_range->high, "9.5");
+  EXPECT_EQ(wbc.reference_range->unit, "10^9/L");
+  EXPECT_EQ(wbc.reference_range->text, "3.5-9.5");
+  EXPECT_EQ(wbc.effective, "2016-09-13T09:30:00+08:00");
+  auto xml = codec().encode(env);
+  ASSERT_TRUE(xml.isOk());
+  auto back = codec().decode(*xml);
+  ASSERT_TRUE(back.isOk()) << back.status().toString();
+  EXPECT_TRUE(back.value() == env);
+}
+
+TEST(Hl7v3Codec, PatientUpdateAndRecordEvents) {
+  std::string msg = readSample("PRPA_IN201311UV02-patient-register.xml");
+  msg = replaced(msg, "<PRPA_IN201311UV02", "<PRPA_IN201314UV02");
+  msg = replaced(msg, "</PRPA_IN201311UV02>", "</PRPA_IN201314UV02>");
+  EXPECT_EQ(decodeOk(msg).body.AsPatient()->name->text, "刘永好");
+  msg = replaced(msg, "<PRPA_IN201314UV02", "<PRPA_IN201301UV02");
+  msg = replaced(msg, "</PRPA_IN201314UV02>", "</PRPA_IN201301UV02>");
+  msg = replaced(msg, "<registrationRequest classCode=\"REG\" moodCode=\"RQO\">", "<registrationEvent>");
+  msg = replaced(msg, "</registrationRequest>", "</registrationEvent>");
+  const model::EnvelopeT env = decodeOk(msg);
+  ASSERT_NE(env.body.AsPatient(), nullptr);
+  EXPECT_EQ(env.body.AsPatient()->birth_date, "1957-03-23");
+}
+
 TEST(Hl7v3Codec, NotXml) { EXPECT_EQ(decodeError("hello").rfind("/: not well-formed XML", 0), 0u); }
 
 TEST(Hl7v3Codec, WrongRoot) {
