@@ -73,7 +73,8 @@ StatusOr<CodeMap> CodeMap::parse(std::string_view name, std::string_view tsv) {
     if (line.empty() || line.front() == '#') continue;
     auto cols = splitTabs(line);
     if (cols.size() != 5) {
-      return Status::invalidArgument(std::string(name) + ":" + std::to_string(line_no) + ": expected 5 tab-separated columns, found " +
+      return Status::invalidArgument(std::string(name) + ":" + std::to_string(line_no) +
+                                     ": expected 5 tab-separated columns, found " +
                                      std::to_string(cols.size()));
     }
     if (cols[0].empty() || cols[1].empty() || cols[2].empty() || cols[3].empty()) {
@@ -82,7 +83,8 @@ StatusOr<CodeMap> CodeMap::parse(std::string_view name, std::string_view tsv) {
     }
     map.forward_[key(cols[0], cols[1])].push_back(
         CodeTarget{std::string(cols[2]), std::string(cols[3]), std::string(cols[4])});
-    map.backward_[key(cols[2], cols[3])].push_back(CodeTarget{std::string(cols[0]), std::string(cols[1]), {}});
+    map.backward_[key(cols[2], cols[3])].push_back(
+        CodeTarget{std::string(cols[0]), std::string(cols[1]), {}});
     ++map.size_;
   }
   return map;

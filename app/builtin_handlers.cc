@@ -1,6 +1,6 @@
 // Handlers every node serves: /v1/node (identity and version of the node answering).
-#include "app/node.h"
 #include "adapters/codec.h"
+#include "app/node.h"
 #include "common/logging.h"
 #include "federation/handlers.h"
 

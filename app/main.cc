@@ -23,7 +23,8 @@ void usage(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1 && std::strcmp(argv[1], "translate") == 0) return metrogw::app::runTranslate(argc - 1, argv + 1);
+  if (argc > 1 && std::strcmp(argv[1], "translate") == 0)
+    return metrogw::app::runTranslate(argc - 1, argv + 1);
   std::string config_path;
   bool check = false;
   for (int i = 1; i < argc; ++i) {

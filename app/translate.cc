@@ -55,7 +55,8 @@ void usage(FILE* out) {
   return s;
 }
 
-[[nodiscard]] StatusOr<std::string> translate(const adapters::Codec& codec, const std::string& path, bool indent) {
+[[nodiscard]] StatusOr<std::string> translate(const adapters::Codec& codec, const std::string& path,
+                                              bool indent) {
   ASSIGN_OR_RETURN(const std::string input, readInput(path));
   ASSIGN_OR_RETURN(model::EnvelopeT envelope, codec.decode(input));
   return model::toJson(model::pack(envelope), indent);
@@ -93,8 +94,8 @@ int runTranslate(int argc, char** argv) {
   }
   auto json = translate(*codec, path, indent);
   if (!json.isOk()) {
-    std::fprintf(stderr, "metrogw translate: %s: %s: %s\n", path.c_str(), std::string(codec->dialect()).c_str(),
-                 oneLine(json.status().message()).c_str());
+    std::fprintf(stderr, "metrogw translate: %s: %s: %s\n", path.c_str(),
+                 std::string(codec->dialect()).c_str(), oneLine(json.status().message()).c_str());
     return 1;
   }
   std::fwrite(json->data(), 1, json->size(), stdout);

@@ -90,8 +90,12 @@ class [[nodiscard]] StatusOr {
 
 // `lhs = value of expr`, or returns expr's status from the enclosing function when it is not ok.
 //   ASSIGN_OR_RETURN(auto doc, parse(text));
-#define ASSIGN_OR_RETURN(lhs, expr) ASSIGN_OR_RETURN_IMPL(METROGW_CONCAT(metrogw_statusor_, __LINE__), lhs, expr)
+// `lhs` may be a declaration ("auto x"), so it cannot be parenthesised; `tmp` is a name.
+// NOLINTBEGIN(bugprone-macro-parentheses)
+#define ASSIGN_OR_RETURN(lhs, expr) \
+  ASSIGN_OR_RETURN_IMPL(METROGW_CONCAT(metrogw_statusor_, __LINE__), lhs, expr)
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                          \
   if (!tmp.isOk()) return tmp.status();       \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

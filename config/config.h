@@ -111,9 +111,9 @@ struct Route {
 
 // This node's place in the federation (`federation:`): its city, its platform and its peers.
 struct Platform {
-  std::string dialect;   // "fhir-r4", "hl7v2", "hl7v3-cda" (LoadOptions::known_dialects)
-  std::string cluster;   // HTTP dialects: the cluster fronting the platform
-  HostAddress address;   // hl7v2: the platform's MLLP endpoint
+  std::string dialect;    // "fhir-r4", "hl7v2", "hl7v3-cda" (LoadOptions::known_dialects)
+  std::string cluster;    // HTTP dialects: the cluster fronting the platform
+  HostAddress address;    // hl7v2: the platform's MLLP endpoint
   std::string base_path;  // HTTP dialects: "/fhir" (fhir-r4), "/hip" (hl7v3-cda) by default
   Millis timeout{5'000};  // one platform exchange
 };
@@ -129,8 +129,8 @@ struct Federation {
   std::string city_name;  // display name, e.g. "南京"
   Platform platform;
   std::vector<Peer> peers;
-  Millis deadline{3'000};     // a fan-out answers by then, listing late peers as incomplete
-  std::string listener;       // the mTLS listener peers call (routes /federation/v1/... on it)
+  Millis deadline{3'000};  // a fan-out answers by then, listing late peers as incomplete
+  std::string listener;    // the mTLS listener peers call (routes /federation/v1/... on it)
   [[nodiscard]] const Peer* findPeer(std::string_view city) const;
 };
 

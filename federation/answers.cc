@@ -31,13 +31,14 @@ void keepBookable(model::SearchResultT& result, bool family_doctor) {
   auto& slots = result.slots;
   const auto unbookable = [family_doctor](const std::unique_ptr<model::SlotT>& s) {
     if (s->status == model::SlotStatus::Free) return false;
-    const bool reserved_left = s->status == model::SlotStatus::Busy && s->reserved_family_doctor > 0 &&
-                               s->booked < s->capacity;
+    const bool reserved_left =
+        s->status == model::SlotStatus::Busy && s->reserved_family_doctor > 0 && s->booked < s->capacity;
     return !(family_doctor && reserved_left);
   };
   const size_t before = slots.size();
   slots.erase(std::remove_if(slots.begin(), slots.end(), unbookable), slots.end());
-  if (result.total >= 0) result.total -= static_cast<int32_t>(std::min<size_t>(before - slots.size(), result.total));
+  if (result.total >= 0)
+    result.total -= static_cast<int32_t>(std::min<size_t>(before - slots.size(), result.total));
 }
 
 void normaliseAnswer(const model::EnvelopeT& request, const std::string& city, model::EnvelopeT& answer) {

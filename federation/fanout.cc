@@ -12,7 +12,8 @@ void appendAll(std::vector<std::unique_ptr<T>>& into, std::vector<std::unique_pt
   for (auto& item : from) into.push_back(std::move(item));
 }
 
-void addIncomplete(model::SearchResultT& merged, const std::string& city, std::string reason, std::string detail) {
+void addIncomplete(model::SearchResultT& merged, const std::string& city, std::string reason,
+                   std::string detail) {
   auto item = std::make_unique<model::IncompleteT>();
   item->city = city;
   item->reason = std::move(reason);
@@ -46,10 +47,12 @@ void mergeSearchResult(model::SearchResultT& into, model::SearchResultT& from) {
 class FanOutState : public std::enable_shared_from_this<FanOutState> {
  public:
   FanOutState(Dispatcher& dispatcher, const std::vector<std::string>& cities, MergedCallback done)
-      : pending_(cities.begin(), cities.end()), done_(std::move(done)),
+      : pending_(cities.begin(), cities.end()),
+        done_(std::move(done)),
         timer_(dispatcher.base(), [this] { onDeadline(); }) {}
 
-  void start(std::chrono::milliseconds deadline, const CityCall& call, const std::vector<std::string>& cities) {
+  void start(std::chrono::milliseconds deadline, const CityCall& call,
+             const std::vector<std::string>& cities) {
     self_ = shared_from_this();  // kept until finish(): the timer alone may be left holding us
     timer_.enableOnce(deadline);
     for (const std::string& city : cities) {
@@ -68,7 +71,8 @@ class FanOutState : public std::enable_shared_from_this<FanOutState> {
   }
 
   void onDeadline() {
-    for (const std::string& city : pending_) addIncomplete(merged_, city, "timeout", "no answer before the deadline");
+    for (const std::string& city : pending_)
+      addIncomplete(merged_, city, "timeout", "no answer before the deadline");
     pending_.clear();
     finish();
   }
@@ -116,15 +120,15 @@ void sortMerged(model::SearchResultT& merged) {
   std::stable_sort(merged.slots.begin(), merged.slots.end(), [](const auto& a, const auto& b) {
     return std::tie(a->start, a->id) < std::tie(b->start, b->id);
   });
-  std::stable_sort(merged.organizations.begin(), merged.organizations.end(), [](const auto& a, const auto& b) {
-    return std::tie(a->city, a->name) < std::tie(b->city, b->name);
-  });
+  std::stable_sort(
+      merged.organizations.begin(), merged.organizations.end(),
+      [](const auto& a, const auto& b) { return std::tie(a->city, a->name) < std::tie(b->city, b->name); });
   std::stable_sort(merged.incomplete.begin(), merged.incomplete.end(),
                    [](const auto& a, const auto& b) { return a->city < b->city; });
 }
 
-void fanOut(Dispatcher& dispatcher, const std::vector<std::string>& cities, std::chrono::milliseconds deadline,
-            const CityCall& call, MergedCallback done) {
+void fanOut(Dispatcher& dispatcher, const std::vector<std::string>& cities,
+            std::chrono::milliseconds deadline, const CityCall& call, MergedCallback done) {
   auto state = std::make_shared<FanOutState>(dispatcher, cities, std::move(done));
   state->start(deadline, call, cities);
 }

@@ -19,8 +19,8 @@ using MergedCallback = std::function<void(model::SearchResultT merged)>;
 
 // Calls `call` for every city, then `done` once: when all answered or at the deadline, whichever
 // comes first. Runs on `dispatcher`'s thread.
-void fanOut(Dispatcher& dispatcher, const std::vector<std::string>& cities, std::chrono::milliseconds deadline,
-            const CityCall& call, MergedCallback done);
+void fanOut(Dispatcher& dispatcher, const std::vector<std::string>& cities,
+            std::chrono::milliseconds deadline, const CityCall& call, MergedCallback done);
 
 // Merge step, exposed for tests: adds one city's answer (or failure) to `merged`.
 void mergeAnswer(const std::string& city, StatusOr<model::EnvelopeT> answer, model::SearchResultT& merged);

@@ -16,7 +16,8 @@ using gateway::Respond;
 using gateway::http::Problem;
 
 [[nodiscard]] int64_t nowUnix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // The merged result as JSON; the incomplete cities also in a header, for quick checks.
@@ -38,7 +39,8 @@ class FanOutHandler : public gateway::LocalHandler {
   void handle(const LocalRequest& request, Respond respond) override {
     const std::string request_id(request.request_id);
     if (node_.federation() == nullptr) {
-      respond(LocalResponse::problem(Problem::kNotImplemented, "this node has no federation section", request_id));
+      respond(LocalResponse::problem(Problem::kNotImplemented, "this node has no federation section",
+                                     request_id));
       return;
     }
     auto params = gateway::http::QueryParams::parse(request.head.url);
@@ -50,9 +52,14 @@ class FanOutHandler : public gateway::LocalHandler {
       return;
     }
     const model::EnvelopeT envelope = model::envelopeOf(std::move(query.value()));
-    fanOut(node_.worker().dispatcher, *cities, node_.federation()->deadline,
-           [this, envelope](const std::string& city, EnvelopeCallback done) { node_.ask(city, envelope, std::move(done)); },
-           [respond = std::move(respond)](model::SearchResultT merged) { respond(mergedResponse(std::move(merged))); });
+    fanOut(
+        node_.worker().dispatcher, *cities, node_.federation()->deadline,
+        [this, envelope](const std::string& city, EnvelopeCallback done) {
+          node_.ask(city, envelope, std::move(done));
+        },
+        [respond = std::move(respond)](model::SearchResultT merged) {
+          respond(mergedResponse(std::move(merged)));
+        });
   }
 
  protected:
@@ -94,7 +101,8 @@ class PeerHandler final : public gateway::LocalHandler {
       return;
     }
     if (!isPeer(*fed, request.caller)) {
-      respond(envelopeProblem(Problem::kCallerNotAllowed, "caller certificate is not a configured peer node"));
+      respond(
+          envelopeProblem(Problem::kCallerNotAllowed, "caller certificate is not a configured peer node"));
       return;
     }
     const std::string copy(request.body);  // aligned storage for the verifier
@@ -108,16 +116,17 @@ class PeerHandler final : public gateway::LocalHandler {
       respond(envelopeProblem(Problem::kUnprocessable, "expected a query or a command envelope"));
       return;
     }
-    node_.askPlatform(*envelope, [respond = std::move(respond), city = fed->city](StatusOr<model::EnvelopeT> answer) {
-      if (!answer.isOk()) {
-        const bool timeout = answer.status().code() == StatusCode::kUpstreamTimeout;
-        respond(envelopeProblem(timeout ? Problem::kUpstreamTimeout : Problem::kPlatformError,
-                                answer.status().message()));
-        return;
-      }
-      answer->origin_city = city;
-      respond(envelopeResponse(200, *answer));
-    });
+    node_.askPlatform(
+        *envelope, [respond = std::move(respond), city = fed->city](StatusOr<model::EnvelopeT> answer) {
+          if (!answer.isOk()) {
+            const bool timeout = answer.status().code() == StatusCode::kUpstreamTimeout;
+            respond(envelopeProblem(timeout ? Problem::kUpstreamTimeout : Problem::kPlatformError,
+                                    answer.status().message()));
+            return;
+          }
+          answer->origin_city = city;
+          respond(envelopeResponse(200, *answer));
+        });
   }
 
  private:
@@ -155,8 +164,10 @@ class PeerHandler final : public gateway::LocalHandler {
 }  // namespace
 
 void registerHandlers(gateway::HandlerRegistry& registry) {
-  registry.add("slot-search", [](gateway::WorkerContext& w) { return std::make_unique<SlotSearchHandler>(w); });
-  registry.add("hospital-directory", [](gateway::WorkerContext& w) { return std::make_unique<DirectoryHandler>(w); });
+  registry.add("slot-search",
+               [](gateway::WorkerContext& w) { return std::make_unique<SlotSearchHandler>(w); });
+  registry.add("hospital-directory",
+               [](gateway::WorkerContext& w) { return std::make_unique<DirectoryHandler>(w); });
   registry.add("federation-peer", [](gateway::WorkerContext& w) { return std::make_unique<PeerHandler>(w); });
 }
 

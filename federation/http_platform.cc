@@ -23,7 +23,11 @@ namespace {
 
 HttpPlatformClient::HttpPlatformClient(const config::Platform& platform, gateway::HttpClient& client,
                                        const adapters::Codec& codec, RequestBuilder build)
-    : cluster_(platform.cluster), timeout_(platform.timeout), client_(client), codec_(codec), build_(std::move(build)) {}
+    : cluster_(platform.cluster),
+      timeout_(platform.timeout),
+      client_(client),
+      codec_(codec),
+      build_(std::move(build)) {}
 
 void HttpPlatformClient::query(const model::QueryT& query, EnvelopeCallback done) {
   send(model::envelopeOf(query), std::move(done));
@@ -47,7 +51,8 @@ void HttpPlatformClient::send(const model::EnvelopeT& request, EnvelopeCallback 
 }
 
 RequestBuilder v3MessageBuilder(const config::Platform& platform, const adapters::Codec& codec) {
-  return [path = platform.base_path, &codec](const model::EnvelopeT& request) -> StatusOr<gateway::ClientRequest> {
+  return [path = platform.base_path,
+          &codec](const model::EnvelopeT& request) -> StatusOr<gateway::ClientRequest> {
     ASSIGN_OR_RETURN(std::string xml, codec.encode(request));
     gateway::ClientRequest http;
     http.method = "POST";

@@ -15,8 +15,8 @@ using RequestBuilder = std::function<StatusOr<gateway::ClientRequest>(const mode
 
 class HttpPlatformClient final : public PlatformClient {
  public:
-  HttpPlatformClient(const config::Platform& platform, gateway::HttpClient& client, const adapters::Codec& codec,
-                     RequestBuilder build);
+  HttpPlatformClient(const config::Platform& platform, gateway::HttpClient& client,
+                     const adapters::Codec& codec, RequestBuilder build);
   void query(const model::QueryT& query, EnvelopeCallback done) override;
   void command(const model::CommandT& command, EnvelopeCallback done) override;
 

@@ -20,10 +20,12 @@ std::atomic<uint64_t> g_control_id{1};
 class MllpExchange {
  public:
   MllpExchange(Dispatcher& dispatcher, const adapters::Codec& codec, EnvelopeCallback done)
-      : dispatcher_(dispatcher), codec_(codec), done_(std::move(done)),
-        timer_(dispatcher.base(), [this] { finish(Status::upstreamTimeout("platform did not answer in time")); }) {}
+      : dispatcher_(dispatcher), codec_(codec), done_(std::move(done)), timer_(dispatcher.base(), [this] {
+          finish(Status::upstreamTimeout("platform did not answer in time"));
+        }) {}
 
-  void start(const config::HostAddress& address, std::chrono::milliseconds timeout, const std::string& frame) {
+  void start(const config::HostAddress& address, std::chrono::milliseconds timeout,
+             const std::string& frame) {
     timer_.enableOnce(timeout);
     sockaddr_in sin{};
     sin.sin_family = AF_INET;
@@ -50,7 +52,8 @@ class MllpExchange {
       char buf[16 * 1024];
       const int n = evbuffer_remove(in, buf, sizeof(buf));
       if (n <= 0) break;
-      if (Status s = self->decoder_.feed(std::string_view(buf, static_cast<size_t>(n)), messages); !s.isOk()) {
+      if (Status s = self->decoder_.feed(std::string_view(buf, static_cast<size_t>(n)), messages);
+          !s.isOk()) {
         self->finish(Status::malformedMessage("platform MLLP stream: " + s.message()));
         return;
       }
@@ -117,7 +120,8 @@ void MllpPlatformClient::exchange(const model::EnvelopeT& request, EnvelopeCallb
   copy.message_id = "MGW" + std::to_string(g_control_id.fetch_add(1, std::memory_order_relaxed));
   auto message = codec_.encode(copy);
   if (!message.isOk()) {
-    dispatcher_.post([done = std::move(done), status = message.status()]() mutable { done(std::move(status)); });
+    dispatcher_.post(
+        [done = std::move(done), status = message.status()]() mutable { done(std::move(status)); });
     return;
   }
   auto* ex = new MllpExchange(dispatcher_, codec_, std::move(done));

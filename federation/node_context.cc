@@ -27,20 +27,23 @@ std::vector<std::string> NodeContext::allCities() {
 void NodeContext::askPlatform(const model::EnvelopeT& request, EnvelopeCallback done) {
   const config::Federation* fed = federation();
   if (fed == nullptr) {
-    worker_.dispatcher.post([done = std::move(done)] { done(Status::invalidArgument("no federation configured")); });
+    worker_.dispatcher.post(
+        [done = std::move(done)] { done(Status::invalidArgument("no federation configured")); });
     return;
   }
   if (!platform_) {
     auto client = makePlatformClient(fed->platform, worker_);
     if (!client.isOk()) {
-      worker_.dispatcher.post([done = std::move(done), s = client.status()]() mutable { done(std::move(s)); });
+      worker_.dispatcher.post(
+          [done = std::move(done), s = client.status()]() mutable { done(std::move(s)); });
       return;
     }
     platform_ = std::move(client.value());
   }
   // The answer is normalised against the request it answers (kept alive by the callback).
   auto req = std::make_shared<model::EnvelopeT>(request);
-  EnvelopeCallback normalised = [req, city = fed->city, done = std::move(done)](StatusOr<model::EnvelopeT> answer) {
+  EnvelopeCallback normalised = [req, city = fed->city,
+                                 done = std::move(done)](StatusOr<model::EnvelopeT> answer) {
     if (answer.isOk()) normaliseAnswer(*req, city, answer.value());
     done(std::move(answer));
   };
@@ -63,9 +66,8 @@ void NodeContext::ask(const std::string& city, const model::EnvelopeT& request, 
   }
   const config::Peer* peer = fed == nullptr ? nullptr : fed->findPeer(city);
   if (peer == nullptr) {
-    worker_.dispatcher.post([done = std::move(done), city] {
-      done(Status::notFound("no peer node for city " + city));
-    });
+    worker_.dispatcher.post(
+        [done = std::move(done), city] { done(Status::notFound("no peer node for city " + city)); });
     return;
   }
   model::EnvelopeT copy = request;

@@ -26,7 +26,7 @@ class NodeContext {
 
  private:
   gateway::WorkerContext worker_;  // a copy: the factory's context is a temporary
-  config::ConfigPtr config_;  // the config the platform client was built for
+  config::ConfigPtr config_;       // the config the platform client was built for
   std::unique_ptr<PlatformClient> platform_;
 };
 

@@ -16,17 +16,19 @@ constexpr int64_t kDefaultWindow = 14 * 86400;
 
 // YYYY-MM-DD, optionally followed by "T" and a time with a zone; a bare date means 00:00 China time.
 [[nodiscard]] StatusOr<std::string> isoTime(std::string_view name, std::string_view v) {
-  const bool date_ok = v.size() >= 10 && allDigits(v.substr(0, 4)) && v[4] == '-' && allDigits(v.substr(5, 2)) &&
-                       v[7] == '-' && allDigits(v.substr(8, 2));
+  const bool date_ok = v.size() >= 10 && allDigits(v.substr(0, 4)) && v[4] == '-' &&
+                       allDigits(v.substr(5, 2)) && v[7] == '-' && allDigits(v.substr(8, 2));
   if (!date_ok || (v.size() > 10 && (v[10] != 'T' || v.size() < 17)) || v.size() > 35) {
-    return Status::invalidArgument("parameter '" + std::string(name) +
-                                   "': expected an ISO 8601 date or date-time (2026-11-24 or 2026-11-24T08:00:00+08:00)");
+    return Status::invalidArgument(
+        "parameter '" + std::string(name) +
+        "': expected an ISO 8601 date or date-time (2026-11-24 or 2026-11-24T08:00:00+08:00)");
   }
   if (v.size() == 10) return std::string(v) + "T00:00:00+08:00";
   return std::string(v);
 }
 
-[[nodiscard]] StatusOr<uint16_t> parseLimit(const gateway::http::QueryParams& params, uint16_t def, uint16_t max) {
+[[nodiscard]] StatusOr<uint16_t> parseLimit(const gateway::http::QueryParams& params, uint16_t def,
+                                            uint16_t max) {
   const auto v = params.get("limit");
   if (!v) return def;
   unsigned value = 0;
@@ -47,11 +49,12 @@ constexpr int64_t kDefaultWindow = 14 * 86400;
 // Identifiers passed on to platforms: short, printable, no separators that could smuggle syntax.
 [[nodiscard]] Status checkToken(std::string_view name, std::string_view v) {
   const bool ok = !v.empty() && v.size() <= 64 && std::all_of(v.begin(), v.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' ||
-           c == '_';
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
+           c == '-' || c == '_';
   });
   if (ok) return Status::ok();
-  return Status::invalidArgument("parameter '" + std::string(name) + "': expected 1-64 characters of [A-Za-z0-9._-]");
+  return Status::invalidArgument("parameter '" + std::string(name) +
+                                 "': expected 1-64 characters of [A-Za-z0-9._-]");
 }
 
 }  // namespace
@@ -88,7 +91,8 @@ StatusOr<model::QueryT> parseSlotQuery(const gateway::http::QueryParams& params,
   model::QueryT q;
   q.kind = model::QueryKind::Slots;
   const auto dept = params.get("department");
-  if (!dept) return Status::invalidArgument("parameter 'department' is required (e.g. 04.03 for orthopaedics)");
+  if (!dept)
+    return Status::invalidArgument("parameter 'department' is required (e.g. 04.03 for orthopaedics)");
   RETURN_IF_ERROR(checkToken("department", *dept));
   q.department_code = *dept;
   for (const char* name : {"organization", "practitioner"}) {

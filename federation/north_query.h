@@ -16,7 +16,8 @@ namespace metrogw::federation {
 
 // GET /v1/slots: department (required), from/to (ISO date or date-time; default now .. +14 days,
 // China time), organization, practitioner, limit (1-200, default 50), family_doctor (true/false).
-[[nodiscard]] StatusOr<model::QueryT> parseSlotQuery(const gateway::http::QueryParams& params, int64_t now_unix);
+[[nodiscard]] StatusOr<model::QueryT> parseSlotQuery(const gateway::http::QueryParams& params,
+                                                     int64_t now_unix);
 
 // GET /v1/hospitals: limit (1-500, default 200).
 [[nodiscard]] StatusOr<model::QueryT> parseDirectoryQuery(const gateway::http::QueryParams& params);

@@ -7,7 +7,8 @@ namespace {
   if (!response.isOk()) return response.status();
   const std::string* type = response->headers.get("content-type");
   if (type == nullptr || type->rfind(model::kContentType, 0) != 0) {
-    return Status::upstreamUnavailable("peer answered HTTP " + std::to_string(response->status) + " without an envelope");
+    return Status::upstreamUnavailable("peer answered HTTP " + std::to_string(response->status) +
+                                       " without an envelope");
   }
   auto envelope = model::unpack(response->body);
   if (!envelope.isOk()) return Status::malformedMessage("peer answer: " + envelope.status().message());
@@ -21,13 +22,15 @@ void callPeer(gateway::HttpClient& client, const config::Peer& peer, const model
   gateway::ClientRequest http;
   http.method = "POST";
   http.target = std::string(kFederationPath);
-  http.headers = {{"Content-Type", std::string(model::kContentType)}, {"Accept", std::string(model::kContentType)}};
+  http.headers = {{"Content-Type", std::string(model::kContentType)},
+                  {"Accept", std::string(model::kContentType)}};
   http.body = model::pack(request);
   http.timeout = timeout;
   http.max_response_bytes = model::kMaxEnvelopeBytes;
-  client.send(peer.cluster, std::move(http), [done = std::move(done)](StatusOr<gateway::ClientResponse> response) {
-    done(peerAnswer(std::move(response)));
-  });
+  client.send(peer.cluster, std::move(http),
+              [done = std::move(done)](StatusOr<gateway::ClientResponse> response) {
+                done(peerAnswer(std::move(response)));
+              });
 }
 
 }  // namespace metrogw::federation

@@ -11,7 +11,8 @@ StatusOr<std::unique_ptr<PlatformClient>> makePlatformClient(const config::Platf
   const adapters::Codec* codec = adapters::findCodec(platform.dialect);
   if (codec == nullptr) return Status::invalidArgument("no codec for dialect '" + platform.dialect + "'");
   if (platform.dialect == "hl7v2") {
-    return std::unique_ptr<PlatformClient>(std::make_unique<MllpPlatformClient>(platform, worker.dispatcher, *codec));
+    return std::unique_ptr<PlatformClient>(
+        std::make_unique<MllpPlatformClient>(platform, worker.dispatcher, *codec));
   }
   RequestBuilder build =
       platform.dialect == "fhir-r4" ? fhirRestBuilder(platform) : v3MessageBuilder(platform, *codec);

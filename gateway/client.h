@@ -20,7 +20,7 @@ namespace metrogw::gateway {
 
 struct ClientRequest {
   std::string method = "GET";
-  std::string target;  // origin-form: "/path?query"
+  std::string target;                                        // origin-form: "/path?query"
   std::vector<std::pair<std::string, std::string>> headers;  // Host and Content-Length are added
   std::string body;
   std::chrono::milliseconds timeout{0};  // 0: the cluster's request_timeout_ms

@@ -57,8 +57,8 @@ struct WorkerContext {
   uint32_t worker_index;
   Dispatcher& dispatcher;
   std::string node_name;
-  HttpClient& client;                          // outbound requests through configured clusters
-  std::function<config::ConfigPtr()> config;   // the configuration in force now (changes on reload)
+  HttpClient& client;                         // outbound requests through configured clusters
+  std::function<config::ConfigPtr()> config;  // the configuration in force now (changes on reload)
 };
 
 using HandlerFactory = std::function<std::unique_ptr<LocalHandler>(WorkerContext&)>;

@@ -66,7 +66,8 @@ StatusOr<std::string> fromJson(std::string_view json) {
   if (!parser->ParseJson(text.c_str())) {
     return Status::malformedMessage("canonical JSON: " + parser->error_);
   }
-  std::string out(reinterpret_cast<const char*>(parser->builder_.GetBufferPointer()), parser->builder_.GetSize());
+  std::string out(reinterpret_cast<const char*>(parser->builder_.GetBufferPointer()),
+                  parser->builder_.GetSize());
   parser->builder_.Clear();
   return out;
 }

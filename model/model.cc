@@ -19,7 +19,8 @@ std::string pack(const EnvelopeT& envelope) {
 
 StatusOr<const Envelope*> verify(std::string_view bytes) {
   if (bytes.size() > kMaxEnvelopeBytes) {
-    return Status::resourceExhausted("envelope of " + std::to_string(bytes.size()) + " bytes exceeds the limit");
+    return Status::resourceExhausted("envelope of " + std::to_string(bytes.size()) +
+                                     " bytes exceeds the limit");
   }
   if (bytes.size() < 8 || !EnvelopeBufferHasIdentifier(bytes.data())) {
     return Status::malformedMessage("not a metrogw envelope (file identifier MGW1 missing)");

@@ -51,7 +51,8 @@ void addIdentifier(model::PatientT& out, std::string value, const char* type) {
   out.gender_code->system = std::string(kHl7v2Gender);
   out.gender_code->code = code;
   const CodeTarget* national = builtinMap(Table::kGender).reverse(kHl7v2Gender, code, kGbt2261Gender);
-  out.gender = national == nullptr ? model::Gender::Unknown : static_cast<model::Gender>(std::stoi(national->code));
+  out.gender =
+      national == nullptr ? model::Gender::Unknown : static_cast<model::Gender>(std::stoi(national->code));
   return Status::ok();
 }
 

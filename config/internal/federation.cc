@@ -42,15 +42,18 @@ void readPlatform(const MapReader& fed, Platform& out, const LoadContext& ctx) {
     std::string text;
     if (m->readNonEmptyString("address", text)) {
       auto host = parseHostPort(text);
-      if (!host.isOk()) ctx.reader.error(m->at("address"), "bad address '" + text + "': " + host.status().message());
+      if (!host.isOk())
+        ctx.reader.error(m->at("address"), "bad address '" + text + "': " + host.status().message());
       if (host.isOk()) out.address = host.value();
     }
-    if (m->has("cluster")) ctx.reader.error(m->at("cluster"), "hl7v2 platforms use MLLP: give 'address', not 'cluster'");
+    if (m->has("cluster"))
+      ctx.reader.error(m->at("cluster"), "hl7v2 platforms use MLLP: give 'address', not 'cluster'");
   } else if (!out.dialect.empty()) {
     m->require({"cluster"});
     m->readNonEmptyString("cluster", out.cluster);
     checkCluster(*m, "cluster", out.cluster, ctx);
-    if (m->has("address")) ctx.reader.error(m->at("address"), "HTTP platforms go through a 'cluster', not 'address'");
+    if (m->has("address"))
+      ctx.reader.error(m->at("address"), "HTTP platforms go through a 'cluster', not 'address'");
   }
   out.base_path = out.dialect == "fhir-r4" ? "/fhir" : (out.dialect == "hl7v3-cda" ? "/hip" : "");
   if (m->readNonEmptyString("base_path", out.base_path) && out.base_path.front() != '/') {
@@ -72,8 +75,9 @@ void readPeer(const YAML::Node& node, const Where& where, Federation& fed, const
       checkCluster(m, "cluster", peer.cluster, ctx);
       const Cluster* c = ctx.config.findCluster(peer.cluster);
       if (c != nullptr && (!c->tls || c->tls->expected_subject.empty() || c->tls->cert_file.empty())) {
-        ctx.reader.error(m.at("cluster"), "peer cluster '" + peer.cluster +
-                                              "' needs tls with ca, cert, key and expected_subject (mutual TLS)");
+        ctx.reader.error(m.at("cluster"),
+                         "peer cluster '" + peer.cluster +
+                             "' needs tls with ca, cert, key and expected_subject (mutual TLS)");
       }
     }
   }
@@ -83,18 +87,21 @@ void readPeer(const YAML::Node& node, const Where& where, Federation& fed, const
 void readFederationListener(const MapReader& m, Federation& out, const LoadContext& ctx) {
   if (!m.readNonEmptyString("listener", out.listener)) return;
   const auto& ls = ctx.config.listeners;
-  const auto it = std::find_if(ls.begin(), ls.end(), [&](const Listener& l) { return l.name == out.listener; });
+  const auto it =
+      std::find_if(ls.begin(), ls.end(), [&](const Listener& l) { return l.name == out.listener; });
   if (it == ls.end()) {
     ctx.reader.error(m.at("listener"), "unknown listener '" + out.listener + "'");
   } else if (!it->tls || it->tls->client_ca_file.empty()) {
-    ctx.reader.error(m.at("listener"), "listener '" + out.listener + "' must require client certificates (tls.client_ca)");
+    ctx.reader.error(m.at("listener"),
+                     "listener '" + out.listener + "' must require client certificates (tls.client_ca)");
   }
 }
 
 }  // namespace
 
 void readFederation(const MapReader& root, LoadContext& ctx) {
-  const auto m = root.map("federation", {"city", "city_name", "platform", "peers", "deadline_ms", "listener"});
+  const auto m =
+      root.map("federation", {"city", "city_name", "platform", "peers", "deadline_ms", "listener"});
   if (!m || !m->valid()) return;
   Federation fed;
   m->require({"city", "platform"});

@@ -20,7 +20,8 @@ StatusOr<std::string> percentDecode(std::string_view in, bool plus_is_space) {
     if (c == '%') {
       const int hi = i + 2 < in.size() ? hexValue(in[i + 1]) : -1;
       const int lo = i + 2 < in.size() ? hexValue(in[i + 2]) : -1;
-      if (hi < 0 || lo < 0) return Status::invalidArgument("bad percent-escape at offset " + std::to_string(i));
+      if (hi < 0 || lo < 0)
+        return Status::invalidArgument("bad percent-escape at offset " + std::to_string(i));
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
     } else {
@@ -36,8 +37,8 @@ std::string percentEncode(std::string_view in) {
   out.reserve(in.size());
   for (const char c : in) {
     const auto u = static_cast<unsigned char>(c);
-    const bool unreserved = (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' ||
-                            u == '.' || u == '_' || u == '~';
+    const bool unreserved = (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') ||
+                            u == '-' || u == '.' || u == '_' || u == '~';
     if (unreserved) {
       out.push_back(c);
     } else {
@@ -64,7 +65,8 @@ StatusOr<QueryParams> QueryParams::parse(std::string_view target) {
     auto name = percentDecode(pair.substr(0, eq), true);
     auto value = percentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
     if (!name.isOk()) return name.status();
-    if (!value.isOk()) return Status::invalidArgument("parameter '" + *name + "': " + value.status().message());
+    if (!value.isOk())
+      return Status::invalidArgument("parameter '" + *name + "': " + value.status().message());
     q.params_.emplace_back(std::move(name.value()), std::move(value.value()));
   }
   return q;

@@ -177,7 +177,8 @@ StatusOr<std::shared_ptr<ServerContext>> ServerContext::create(const config::Ser
 namespace {
 
 // SSL_CTX ex_data slot holding the expected peer subject (a heap std::string freed with the SSL_CTX).
-void freeSubject(void* /*parent*/, void* ptr, CRYPTO_EX_DATA* /*ad*/, int /*idx*/, long /*argl*/, void* /*argp*/) {
+void freeSubject(void* /*parent*/, void* ptr, CRYPTO_EX_DATA* /*ad*/, int /*idx*/, long /*argl*/,
+                 void* /*argp*/) {
   delete static_cast<std::string*>(ptr);
 }
 
@@ -199,7 +200,8 @@ int verifyExpectedSubject(int preverify_ok, X509_STORE_CTX* store) {
   if (preverify_ok != 1 || X509_STORE_CTX_get_error_depth(store) != 0) return preverify_ok;
   auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   if (ssl == nullptr) return preverify_ok;
-  const auto* expected = static_cast<const std::string*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), subjectIndex()));
+  const auto* expected =
+      static_cast<const std::string*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), subjectIndex()));
   if (expected == nullptr || expected->empty()) return preverify_ok;
   X509* leaf = X509_STORE_CTX_get_current_cert(store);
   if (leaf == nullptr || rfc2253(X509_get_subject_name(leaf)) != *expected) {

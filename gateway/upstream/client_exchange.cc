@@ -11,7 +11,8 @@ namespace {
     case UpstreamErrorKind::kConnect: return Status::upstreamUnavailable("cannot connect to upstream");
     case UpstreamErrorKind::kTimeout: return Status::upstreamTimeout("upstream did not answer in time");
     case UpstreamErrorKind::kReset: return Status::upstreamUnavailable("upstream closed the connection");
-    case UpstreamErrorKind::kMalformed: return Status::upstreamUnavailable("upstream answer is not valid HTTP");
+    case UpstreamErrorKind::kMalformed:
+      return Status::upstreamUnavailable("upstream answer is not valid HTTP");
     case UpstreamErrorKind::kTls: return Status::upstreamUnavailable("upstream TLS handshake failed");
   }
   return Status::upstreamUnavailable("upstream failed");
@@ -19,7 +20,8 @@ namespace {
 
 }  // namespace
 
-void ClientExchange::start(std::shared_ptr<ClusterState> cluster, ClientRequest request, ClientCallback done) {
+void ClientExchange::start(std::shared_ptr<ClusterState> cluster, ClientRequest request,
+                           ClientCallback done) {
   Dispatcher& dispatcher = cluster->dispatcher();
   auto* exchange = new ClientExchange(std::move(cluster), std::move(request), std::move(done));
   // Begin on the next loop turn so that `done` can never run inside send().
@@ -27,10 +29,12 @@ void ClientExchange::start(std::shared_ptr<ClusterState> cluster, ClientRequest 
 }
 
 void ClientExchange::failLater(Dispatcher& dispatcher, Status status, ClientCallback done) {
-  dispatcher.post([status = std::move(status), done = std::move(done)]() mutable { done(std::move(status)); });
+  dispatcher.post(
+      [status = std::move(status), done = std::move(done)]() mutable { done(std::move(status)); });
 }
 
-ClientExchange::ClientExchange(std::shared_ptr<ClusterState> cluster, ClientRequest request, ClientCallback done)
+ClientExchange::ClientExchange(std::shared_ptr<ClusterState> cluster, ClientRequest request,
+                               ClientCallback done)
     : cluster_(std::move(cluster)),
       request_(std::move(request)),
       done_(std::move(done)),
@@ -38,7 +42,8 @@ ClientExchange::ClientExchange(std::shared_ptr<ClusterState> cluster, ClientRequ
 
 void ClientExchange::begin() {
   if (cluster_->admit() == Admission::kCircuitOpen) {
-    complete(Status::upstreamUnavailable("circuit breaker open for cluster '" + cluster_->config().name + "'"));
+    complete(
+        Status::upstreamUnavailable("circuit breaker open for cluster '" + cluster_->config().name + "'"));
     return;
   }
   admitted_ = true;

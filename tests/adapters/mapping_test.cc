@@ -36,8 +36,8 @@ TEST(CodeMapTest, BuiltinTablesLoad) {
   ASSERT_NE(male, nullptr);
   EXPECT_EQ(male->code, "male");
   EXPECT_EQ(gender.reverse("HL70001", "F", std::string(kGbt2261Gender))->code, "2");
-  const CodeTarget* ortho = builtinMap(Table::kDepartments).lookup("urn:metrogw:codes:3402:department", "GK",
-                                                                   kDepartmentSystem);
+  const CodeTarget* ortho =
+      builtinMap(Table::kDepartments).lookup("urn:metrogw:codes:3402:department", "GK", kDepartmentSystem);
   ASSERT_NE(ortho, nullptr);
   EXPECT_EQ(ortho->code, "04.03");
 }

@@ -70,26 +70,34 @@ TEST(FederationConfigTest, FullSection) {
 }
 
 TEST(FederationConfigTest, HttpPlatformDefaultsBasePath) {
-  auto cfg = loadOk(with("federation:\n  city: \"3201\"\n  platform: { dialect: fhir-r4, cluster: nj-platform }\n"),
-                    fedOptions());
+  auto cfg =
+      loadOk(with("federation:\n  city: \"3201\"\n  platform: { dialect: fhir-r4, cluster: nj-platform }\n"),
+             fedOptions());
   ASSERT_NE(cfg, nullptr);
   EXPECT_EQ(cfg->federation->platform.base_path, "/fhir");
   EXPECT_FALSE(cfg->federation.value().platform.cluster.empty());
 }
 
 TEST(FederationConfigTest, Errors) {
-  EXPECT_THAT(loadErrors(with("federation:\n  city: \"32\"\n  platform: { dialect: fhir-r4, cluster: nj-platform }\n"),
-                         fedOptions()),
-              ElementsAre(HasSubstr("t.yaml:19: federation.city: must be a 4-digit GB/T 2260 city prefix")));
-  EXPECT_THAT(loadErrors(with("federation:\n  city: \"3201\"\n  platform: { dialect: hl7v4, cluster: nj-platform }\n"),
-                         fedOptions()),
-              ElementsAre(HasSubstr("unknown dialect 'hl7v4' (known: fhir-r4, hl7v2, hl7v3-cda)")));
-  EXPECT_THAT(loadErrors(with("federation:\n  city: \"3201\"\n  platform: { dialect: fhir-r4, cluster: nope }\n"),
-                         fedOptions()),
-              ElementsAre(HasSubstr("unknown cluster 'nope'")));
-  EXPECT_THAT(loadErrors(with("federation:\n  city: \"3402\"\n  platform: { dialect: hl7v2, cluster: nj-platform }\n"),
-                         fedOptions()),
-              ElementsAre(HasSubstr("missing required key 'address'"), HasSubstr("give 'address', not 'cluster'")));
+  EXPECT_THAT(
+      loadErrors(
+          with("federation:\n  city: \"32\"\n  platform: { dialect: fhir-r4, cluster: nj-platform }\n"),
+          fedOptions()),
+      ElementsAre(HasSubstr("t.yaml:19: federation.city: must be a 4-digit GB/T 2260 city prefix")));
+  EXPECT_THAT(
+      loadErrors(
+          with("federation:\n  city: \"3201\"\n  platform: { dialect: hl7v4, cluster: nj-platform }\n"),
+          fedOptions()),
+      ElementsAre(HasSubstr("unknown dialect 'hl7v4' (known: fhir-r4, hl7v2, hl7v3-cda)")));
+  EXPECT_THAT(
+      loadErrors(with("federation:\n  city: \"3201\"\n  platform: { dialect: fhir-r4, cluster: nope }\n"),
+                 fedOptions()),
+      ElementsAre(HasSubstr("unknown cluster 'nope'")));
+  EXPECT_THAT(
+      loadErrors(
+          with("federation:\n  city: \"3402\"\n  platform: { dialect: hl7v2, cluster: nj-platform }\n"),
+          fedOptions()),
+      ElementsAre(HasSubstr("missing required key 'address'"), HasSubstr("give 'address', not 'cluster'")));
 }
 
 TEST(FederationConfigTest, PeersNeedMutualTlsAndAListener) {
@@ -101,9 +109,10 @@ TEST(FederationConfigTest, PeersNeedMutualTlsAndAListener) {
     - { city: "3402", cluster: nanjing }
 )"),
                                  fedOptions());
-  EXPECT_THAT(errors, ElementsAre(HasSubstr("t.yaml:21: federation.peers: peers need a 'listener'"),
-                                  HasSubstr("t.yaml:22: federation.peers[0].cluster: peer cluster 'plain' needs tls"),
-                                  HasSubstr("t.yaml:23: federation.peers[1].city: city 3402 is listed twice")));
+  EXPECT_THAT(errors,
+              ElementsAre(HasSubstr("t.yaml:21: federation.peers: peers need a 'listener'"),
+                          HasSubstr("t.yaml:22: federation.peers[0].cluster: peer cluster 'plain' needs tls"),
+                          HasSubstr("t.yaml:23: federation.peers[1].city: city 3402 is listed twice")));
 }
 
 TEST(FederationConfigTest, ListenerMustRequireClientCertificates) {
@@ -114,10 +123,12 @@ TEST(FederationConfigTest, ListenerMustRequireClientCertificates) {
 }
 
 TEST(FederationConfigTest, UnknownKeyRejected) {
-  EXPECT_THAT(loadErrors(with("federation:\n  city: \"3201\"\n  platform: { dialect: fhir-r4, cluster: nj-platform }\n"
-                              "  peer: []\n"),
-                         fedOptions()),
-              ElementsAre("t.yaml:21: federation.peer: unknown key, did you mean 'peers'?"));
+  EXPECT_THAT(
+      loadErrors(
+          with("federation:\n  city: \"3201\"\n  platform: { dialect: fhir-r4, cluster: nj-platform }\n"
+               "  peer: []\n"),
+          fedOptions()),
+      ElementsAre("t.yaml:21: federation.peer: unknown key, did you mean 'peers'?"));
 }
 
 }  // namespace

@@ -54,10 +54,11 @@ TEST(LoaderErrorsTest, StrayCommaDoesNotHang) {
 }
 
 TEST(LoaderErrorsTest, UnknownTopLevelKey) {
-  EXPECT_THAT(loadErrors(withMinimal("bogus: 1\nworker: 2\n")),
-              ElementsAre("t.yaml:4: bogus: unknown key (expected one of: node_name, workers, log_level, "
-                          "access_log, access_log_path, admin, limits, listeners, clusters, routes, federation)",
-                          "t.yaml:5: worker: unknown key, did you mean 'workers'?"));
+  EXPECT_THAT(
+      loadErrors(withMinimal("bogus: 1\nworker: 2\n")),
+      ElementsAre("t.yaml:4: bogus: unknown key (expected one of: node_name, workers, log_level, "
+                  "access_log, access_log_path, admin, limits, listeners, clusters, routes, federation)",
+                  "t.yaml:5: worker: unknown key, did you mean 'workers'?"));
 }
 
 TEST(LoaderErrorsTest, UnknownNestedKeys) {
@@ -327,10 +328,11 @@ TEST(LoaderErrorsTest, IntegersAreDecimalOnly) {
 
 TEST(LoaderErrorsTest, ControlCharactersAreEscapedInMessages) {
   // One error per line must hold even when the offending value or key contains a newline.
-  EXPECT_THAT(loadErrors(withMinimal("node_name: \"a\\nb\\x01\"\n\"x\\ny\": 1\n")),
-              ElementsAre("t.yaml:4: node_name: must match [A-Za-z0-9_.-]+, got 'a\\nb\\x01'",
-                          "t.yaml:5: x\\ny: unknown key (expected one of: node_name, workers, log_level, "
-                          "access_log, access_log_path, admin, limits, listeners, clusters, routes, federation)"));
+  EXPECT_THAT(
+      loadErrors(withMinimal("node_name: \"a\\nb\\x01\"\n\"x\\ny\": 1\n")),
+      ElementsAre("t.yaml:4: node_name: must match [A-Za-z0-9_.-]+, got 'a\\nb\\x01'",
+                  "t.yaml:5: x\\ny: unknown key (expected one of: node_name, workers, log_level, "
+                  "access_log, access_log_path, admin, limits, listeners, clusters, routes, federation)"));
 }
 
 TEST(LoaderErrorsTest, NonStringKeys) {

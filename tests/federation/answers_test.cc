@@ -5,8 +5,8 @@
 namespace metrogw::federation {
 namespace {
 
-std::unique_ptr<model::SlotT> slot(const char* id, model::SlotStatus status, uint16_t capacity, uint16_t booked,
-                                   uint16_t reserved) {
+std::unique_ptr<model::SlotT> slot(const char* id, model::SlotStatus status, uint16_t capacity,
+                                   uint16_t booked, uint16_t reserved) {
   auto s = std::make_unique<model::SlotT>();
   s->id = id;
   s->status = status;

@@ -23,7 +23,8 @@ model::EnvelopeT slots(std::initializer_list<std::pair<const char*, const char*>
 
 TEST(MergeTest, AnswersAndFailuresMerge) {
   model::SearchResultT merged;
-  mergeAnswer("3201", slots({{"b", "2026-11-24T09:00:00+08:00"}, {"a", "2026-11-24T08:00:00+08:00"}}), merged);
+  mergeAnswer("3201", slots({{"b", "2026-11-24T09:00:00+08:00"}, {"a", "2026-11-24T08:00:00+08:00"}}),
+              merged);
   mergeAnswer("3402", slots({{"c", "2026-11-24T08:30:00+08:00"}}), merged);
   mergeAnswer("3405", Status::upstreamTimeout("late"), merged);
   model::ProblemT p;
@@ -52,13 +53,14 @@ TEST(FanOutTest, DeadlineListsLateCities) {
   bool done = false;
   model::SearchResultT result;
   const auto started = std::chrono::steady_clock::now();
-  fanOut(dispatcher, {"3201", "3402", "3405"}, std::chrono::milliseconds(100),
-         [&](const std::string& city, EnvelopeCallback cb) { pending[city] = std::move(cb); },
-         [&](model::SearchResultT merged) {
-           done = true;
-           result = std::move(merged);
-           dispatcher.exit();
-         });
+  fanOut(
+      dispatcher, {"3201", "3402", "3405"}, std::chrono::milliseconds(100),
+      [&](const std::string& city, EnvelopeCallback cb) { pending[city] = std::move(cb); },
+      [&](model::SearchResultT merged) {
+        done = true;
+        result = std::move(merged);
+        dispatcher.exit();
+      });
   dispatcher.post([&] {
     pending["3201"](slots({{"n1", "2026-11-24T08:00:00+08:00"}}));
     pending["3402"](Status::upstreamUnavailable("refused"));
@@ -80,15 +82,18 @@ TEST(FanOutTest, FinishesAsSoonAsEveryCityAnswered) {
   Dispatcher dispatcher;
   int calls = 0;
   model::SearchResultT result;
-  fanOut(dispatcher, {"3201", "3402"}, std::chrono::seconds(30),
-         [&](const std::string& city, EnvelopeCallback cb) {
-           ++calls;
-           dispatcher.post([cb = std::move(cb), city] { cb(slots({{city.c_str(), "2026-11-24T08:00:00+08:00"}})); });
-         },
-         [&](model::SearchResultT merged) {
-           result = std::move(merged);
-           dispatcher.exit();
-         });
+  fanOut(
+      dispatcher, {"3201", "3402"}, std::chrono::seconds(30),
+      [&](const std::string& city, EnvelopeCallback cb) {
+        ++calls;
+        dispatcher.post([cb = std::move(cb), city] {
+          cb(slots({{city.c_str(), "2026-11-24T08:00:00+08:00"}}));
+        });
+      },
+      [&](model::SearchResultT merged) {
+        result = std::move(merged);
+        dispatcher.exit();
+      });
   const auto started = std::chrono::steady_clock::now();
   dispatcher.run();
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));

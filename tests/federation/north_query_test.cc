@@ -21,8 +21,10 @@ TEST(NorthQueryTest, SlotDefaultsAndParameters) {
   EXPECT_EQ(q->limit, 50);
   EXPECT_FALSE(q->family_doctor);
   auto full = parseSlotQuery(
-      params("/v1/slots?department=04.03&from=2026-11-24&to=2026-11-25T12:00:00%2B08:00&limit=7&family_doctor=true"
-             "&organization=nj-h01"),
+      params(
+          "/v1/"
+          "slots?department=04.03&from=2026-11-24&to=2026-11-25T12:00:00%2B08:00&limit=7&family_doctor=true"
+          "&organization=nj-h01"),
       kNow);
   ASSERT_TRUE(full.isOk()) << full.status().message();
   EXPECT_EQ(full->from, "2026-11-24T00:00:00+08:00");

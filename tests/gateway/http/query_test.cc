@@ -6,7 +6,8 @@ namespace metrogw::gateway::http {
 namespace {
 
 TEST(QueryParamsTest, ParsesAndDecodes) {
-  auto q = QueryParams::parse("/v1/slots?department=04.03&city=3201%2C3405&name=%E5%8D%97+%E4%BA%AC&flag&=x#frag");
+  auto q =
+      QueryParams::parse("/v1/slots?department=04.03&city=3201%2C3405&name=%E5%8D%97+%E4%BA%AC&flag&=x#frag");
   ASSERT_TRUE(q.isOk()) << q.status().message();
   EXPECT_EQ(q->get("department").value(), "04.03");
   EXPECT_EQ(q->get("city").value(), "3201,3405");
