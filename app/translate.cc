@@ -15,7 +15,7 @@ namespace metrogw::app {
 namespace {
 
 // Larger inputs are refused: no real message or document comes close.
-constexpr size_t kMaxInputBytes = 16 * 1024 * 1024;
+constexpr size_t kMaxInputBytes = size_t{16} * 1024 * 1024;
 
 void usage(FILE* out) {
   std::string dialects;

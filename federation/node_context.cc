@@ -40,6 +40,13 @@ void NodeContext::askPlatform(const model::EnvelopeT& request, EnvelopeCallback 
     }
     platform_ = std::move(client.value());
   }
+  const model::Body kind = request.body.type;
+  if (kind != model::Body::Query && kind != model::Body::Command) {
+    worker_.dispatcher.post([done = std::move(done)] {
+      done(Status::invalidArgument("only queries and commands go to the platform"));
+    });
+    return;
+  }
   // The answer is normalised against the request it answers (kept alive by the callback).
   auto req = std::make_shared<model::EnvelopeT>(request);
   EnvelopeCallback normalised = [req, city = fed->city,
@@ -47,14 +54,10 @@ void NodeContext::askPlatform(const model::EnvelopeT& request, EnvelopeCallback 
     if (answer.isOk()) normaliseAnswer(*req, city, answer.value());
     done(std::move(answer));
   };
-  if (request.body.type == model::Body::Query) {
+  if (kind == model::Body::Query) {
     platform_->query(*request.body.AsQuery(), std::move(normalised));
-  } else if (request.body.type == model::Body::Command) {
-    platform_->command(*request.body.AsCommand(), std::move(normalised));
   } else {
-    worker_.dispatcher.post([done = std::move(done)] {
-      done(Status::invalidArgument("only queries and commands go to the platform"));
-    });
+    platform_->command(*request.body.AsCommand(), std::move(normalised));
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "federation/platform.h"
@@ -12,7 +13,7 @@ namespace metrogw::federation {
 
 class NodeContext {
  public:
-  explicit NodeContext(const gateway::WorkerContext& worker) : worker_(worker) {}
+  explicit NodeContext(gateway::WorkerContext worker) : worker_(std::move(worker)) {}
 
   // The federation section in force, or null when this node has none.
   [[nodiscard]] const config::Federation* federation();

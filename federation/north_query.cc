@@ -7,8 +7,8 @@
 namespace metrogw::federation {
 namespace {
 
-constexpr int64_t kChinaOffset = 8 * 3600;
-constexpr int64_t kDefaultWindow = 14 * 86400;
+constexpr int64_t kChinaOffset = int64_t{8} * 3600;
+constexpr int64_t kDefaultWindow = int64_t{14} * 86400;
 
 [[nodiscard]] bool allDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -60,7 +60,7 @@ constexpr int64_t kDefaultWindow = 14 * 86400;
 }  // namespace
 
 std::string chinaTime(int64_t unix_seconds) {
-  const time_t t = static_cast<time_t>(unix_seconds + kChinaOffset);
+  const auto t = static_cast<time_t>(unix_seconds + kChinaOffset);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[40];

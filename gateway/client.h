@@ -24,7 +24,7 @@ struct ClientRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // Host and Content-Length are added
   std::string body;
   std::chrono::milliseconds timeout{0};  // 0: the cluster's request_timeout_ms
-  size_t max_response_bytes = 16 * 1024 * 1024;
+  size_t max_response_bytes = size_t{16} * 1024 * 1024;
 };
 
 struct ClientResponse {

@@ -18,7 +18,7 @@ namespace metrogw::model {
 inline constexpr uint16_t kSchemaVersion = 1;
 inline constexpr std::string_view kContentType = "application/x-flatbuffers";
 // Upper bound on a received envelope; larger bodies are refused before verification.
-inline constexpr size_t kMaxEnvelopeBytes = 16 * 1024 * 1024;
+inline constexpr size_t kMaxEnvelopeBytes = size_t{16} * 1024 * 1024;
 
 // GB/T 2260 prefixes of the cities the gateway federates.
 inline constexpr std::string_view kResidentIdOid = "2.16.156.10011.1.3";
