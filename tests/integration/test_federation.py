@@ -23,6 +23,7 @@ SIM_BIN = os.environ.get("METROGW_SIM_BIN", os.path.join(os.path.dirname(os.envi
 GEN_NODE_CERTS = os.path.join(SOURCE_DIR, "deploy", "gen-node-certs.sh")
 CONFIGS = os.path.join(SOURCE_DIR, "deploy", "demo", "federation_configs.py")
 CITIES = [("nanjing", "3201", "fhir-r4"), ("wuhu", "3402", "hl7v2"), ("maanshan", "3405", "hl7v3-cda")]
+SCHEMA = os.path.join(SOURCE_DIR, "model", "schema", "metrogw.fbs")
 DEADLINE_MS = 1500
 
 
@@ -50,6 +51,11 @@ class Sim:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        for stream in (self.proc.stdout, self.proc.stderr):
+            try:
+                stream.close()
+            except (OSError, ValueError):
+                pass  # a reader thread may be closing it at the same time
 
 
 class FederationTest(NodeTestCase):
@@ -184,10 +190,10 @@ class FederationTest(NodeTestCase):
         self.assertIn("TLS", body["incomplete"][0]["detail"])
         self.assertEqual({s["organization"]["city"] for s in body["slots"]}, {"3405"})
 
-    def peer_post(self, cert_name, body, content_type="application/x-flatbuffers"):
+    def peer_post(self, cert_name, body, content_type="application/x-flatbuffers", target="nanjing", full=False):
         ctx = ssl.create_default_context(cafile=os.path.join(self.certs, "ca.pem"))
         ctx.load_cert_chain(os.path.join(self.certs, f"{cert_name}.pem"), os.path.join(self.certs, f"{cert_name}.key"))
-        with socket.create_connection(("127.0.0.1", self.ports["nanjing"]["federation"]), timeout=5) as raw:
+        with socket.create_connection(("127.0.0.1", self.ports[target]["federation"]), timeout=10) as raw:
             with ctx.wrap_socket(raw, server_hostname="localhost") as s:
                 s.sendall(b"POST /federation/v1/query HTTP/1.1\r\nHost: localhost\r\nContent-Type: " +
                           content_type.encode() + b"\r\nContent-Length: " + str(len(body)).encode() +
@@ -198,8 +204,60 @@ class FederationTest(NodeTestCase):
                     if not chunk:
                         break
                     data += chunk
-        head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+        head, _, rest = data.partition(b"\r\n\r\n")
+        head = head.decode("latin-1")
+        if full:
+            return int(head.split(" ")[1]), head.lower(), rest
         return int(head.split(" ")[1]), head.lower()
+
+    # ---- envelopes through the federation endpoint (FlatBuffers made with flatc from JSON) ----
+
+    def envelope_call(self, caller, target, envelope):
+        """POSTs `envelope` (canonical JSON) as a FlatBuffers envelope to `target`'s federation endpoint
+        with `caller`'s certificate; returns (status, answer envelope as canonical JSON)."""
+        work = os.path.join(self.tmpdir, f"env-{time.monotonic_ns()}")
+        os.makedirs(work)
+        with open(os.path.join(work, "req.json"), "w", encoding="utf-8") as f:
+            json.dump(envelope, f, ensure_ascii=False)
+        subprocess.run(["flatc", "-b", "-o", work, SCHEMA, os.path.join(work, "req.json")], check=True,
+                       capture_output=True, timeout=30)
+        with open(os.path.join(work, "req.mgw"), "rb") as f:
+            body = f.read()
+        status, _, answer = self.peer_post(caller, body, target=target, full=True)
+        with open(os.path.join(work, "ans.mgw"), "wb") as f:
+            f.write(answer)
+        subprocess.run(["flatc", "--json", "--strict-json", "--raw-binary", "-o", work, SCHEMA, "--",
+                        os.path.join(work, "ans.mgw")], check=True, capture_output=True, timeout=30)
+        with open(os.path.join(work, "ans.json"), encoding="utf-8") as f:
+            return status, json.load(f)
+
+    def test_booking_and_cancelling_through_each_platform(self):
+        """Query, Book and Cancel reach each city's platform through its node, in each dialect."""
+        for name, city, dialect in CITIES:
+            caller = "wuhu" if name != "wuhu" else "nanjing"
+            with self.subTest(city=name, dialect=dialect):
+                status, found = self.envelope_call(caller, name, {
+                    "schema_version": 1, "body_type": "Query",
+                    "body": {"kind": "Slots", "department_code": "04.03", "limit": 3}})
+                self.assertEqual((status, found["body_type"]), (200, "SearchResult"), found)
+                slot = found["body"]["slots"][0]
+                self.assertEqual(slot["organization"]["city"], city)
+                status, booked = self.envelope_call(caller, name, {
+                    "schema_version": 1, "body_type": "Command",
+                    "body": {"action": "Book", "slot_id": slot["id"], "idempotency_key": f"e2e-{name}",
+                             "patient": {"identifiers": [{"system": "2.16.156.10011.1.3",
+                                                          "value": "34020219900101123X"}]},
+                             "requester": {"kind": "Practitioner", "id": "doc-1", "city": "3402"}}})
+                self.assertEqual((status, booked["body_type"]), (200, "Appointment"), booked)
+                self.assertEqual(booked["body"]["status"], "Booked")
+                self.assertEqual(booked["origin_city"], city)
+                appointment = booked["body"]["id"]
+                status, cancelled = self.envelope_call(caller, name, {
+                    "schema_version": 1, "body_type": "Command",
+                    "body": {"action": "Cancel", "appointment_id": appointment, "idempotency_key": f"e2e-c-{name}"}})
+                self.assertEqual((status, cancelled["body_type"]), (200, "Appointment"), cancelled)
+                self.assertEqual(cancelled["body"]["status"], "Cancelled")
+                self.assertEqual(cancelled["body"]["id"], appointment)
 
     def test_federation_endpoint_refuses_callers_that_are_not_peers(self):
         status, head = self.peer_post("partner", b"x" * 16)
