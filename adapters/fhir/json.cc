@@ -17,6 +17,8 @@ constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag |
 class LimitedHandler {
  public:
   explicit LimitedHandler(rapidjson::Document& doc) : doc_(doc) {}
+  // The handler method names are imposed by RapidJSON's SAX Handler concept.
+  // NOLINTBEGIN(readability-identifier-naming)
   bool Null() { return doc_.Null(); }
   bool Bool(bool b) { return doc_.Bool(b); }
   bool Int(int i) { return doc_.Int(i); }
@@ -41,6 +43,7 @@ class LimitedHandler {
     --depth_;
     return doc_.EndArray(n);
   }
+  // NOLINTEND(readability-identifier-naming)
   [[nodiscard]] bool tooDeep() const { return too_deep_; }
 
  private:

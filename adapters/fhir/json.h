@@ -19,7 +19,7 @@
 
 namespace metrogw::adapters::fhir {
 
-inline constexpr size_t kMaxMessageBytes = 8 * 1024 * 1024;
+inline constexpr size_t kMaxMessageBytes = size_t{8} * 1024 * 1024;
 inline constexpr int kMaxDepth = 64;
 inline constexpr char kNumberMark = '\0';
 

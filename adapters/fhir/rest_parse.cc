@@ -79,7 +79,7 @@ Status parseParam(std::string_view resource, const std::string& k, const std::st
     q.department_code = v.substr(v.find('|') == std::string::npos ? 0 : v.find('|') + 1);
   } else if (resource == "Slot" && k == "status") {
     if (v != "free") return badParam(k, "only status=free is supported");
-  } else if (resource == "Slot" && k == "start") {
+  } else if ((resource == "Slot" && k == "start") || (resource == "DiagnosticReport" && k == "date")) {
     return parseRange(k, v, q);
   } else if (resource == "Slot" && k == "service-type") {
     q.service_code = v;
@@ -88,7 +88,7 @@ Status parseParam(std::string_view resource, const std::string& k, const std::st
   } else if (resource == "Slot" && k == "family-doctor") {
     if (v != "true" && v != "false") return badParam(k, "expected true or false");
     q.family_doctor = v == "true";
-  } else if (resource == "Patient" && k == "_id") {
+  } else if ((resource == "Patient" && k == "_id") || (resource == "DiagnosticReport" && k == "patient")) {
     patientOf(q).id = v;
   } else if ((resource == "Patient" && k == "identifier") ||
              (resource == "DiagnosticReport" && k == "patient.identifier")) {
@@ -101,13 +101,9 @@ Status parseParam(std::string_view resource, const std::string& k, const std::st
     auto t = normaliseTime(v);
     if (!t) return badParam(k, "expected a date");
     patientOf(q).birth_date = std::move(*t);
-  } else if (resource == "DiagnosticReport" && k == "patient") {
-    patientOf(q).id = v;
   } else if (resource == "DiagnosticReport" && k == "_id") {
     q.id = v;
     q.kind = model::QueryKind::LabReport;
-  } else if (resource == "DiagnosticReport" && k == "date") {
-    return parseRange(k, v, q);
   } else if (resource == "DiagnosticReport" && k == "_include") {
     if (v != "DiagnosticReport:result") return badParam(k, "only DiagnosticReport:result is supported");
   } else {

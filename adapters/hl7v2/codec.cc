@@ -65,7 +65,7 @@ namespace in = hl7v2::internal;
     const Segment* sch = msg.find("SCH");
     if (sch == nullptr) return Status::malformedMessage("SCH[1]: segment missing");
     model::AppointmentT a;
-    const size_t index = static_cast<size_t>(sch - msg.segments().data());
+    const auto index = static_cast<size_t>(sch - msg.segments().data());
     RETURN_IF_ERROR(in::readAppointment(msg, index, trigger == "S04" ? "S15" : trigger, a));
     env.body.Set(std::move(a));
   } else if (is("SRM", {"S01", "S04"})) {
@@ -208,7 +208,7 @@ void writeMsh(MessageBuilder& mb, const model::EnvelopeT& env, std::string_view 
   MessageBuilder mb;
   const bool cancelled = a.status == model::AppointmentStatus::Cancelled;
   if (env.in_reply_to.empty()) {
-    writeMsh(mb, env, "SIU", cancelled ? "S15" : "S12", cancelled ? "SIU_S12" : "SIU_S12");
+    writeMsh(mb, env, "SIU", cancelled ? "S15" : "S12", "SIU_S12");  // S15 shares structure SIU_S12
   } else {
     writeMsh(mb, env, "SRR", cancelled ? "S04" : "S01", "SRR_S01");
     in::writeMsa(mb, "AA", env.in_reply_to);

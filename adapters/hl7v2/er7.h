@@ -35,7 +35,7 @@ struct Delimiters {
 };
 
 struct Limits {
-  size_t max_bytes = 8 * 1024 * 1024;  // whole message, after charset conversion
+  size_t max_bytes = size_t{8} * 1024 * 1024;  // whole message, after charset conversion
   size_t max_segments = 10000;
   size_t max_fields = 512;  // per segment
 };

@@ -18,7 +18,7 @@ namespace metrogw::adapters::hl7v2 {
 inline constexpr char kMllpStart = '\x0b';
 inline constexpr char kMllpEnd = '\x1c';
 inline constexpr char kMllpTrailer = '\r';
-inline constexpr size_t kDefaultMaxMllpFrame = 8 * 1024 * 1024;
+inline constexpr size_t kDefaultMaxMllpFrame = size_t{8} * 1024 * 1024;
 
 // <VT> message <FS><CR>.
 [[nodiscard]] std::string mllpFrame(std::string_view message);

@@ -19,7 +19,8 @@ namespace {
 [[nodiscard]] StatusOr<std::string> convert(std::string_view text, const char* to, const char* from,
                                             std::string_view what) {
   iconv_t cd = iconv_open(to, from);
-  if (cd == reinterpret_cast<iconv_t>(-1))
+  // iconv_open reports failure as (iconv_t)-1 (POSIX), which can only be compared through a cast.
+  if (cd == reinterpret_cast<iconv_t>(-1))  // NOLINT(performance-no-int-to-ptr)
     return Status::internal("MSH[1]-18: iconv cannot convert " + std::string(what));
   std::string out(text.size() * 2 + 16, '\0');
   char* in_ptr = const_cast<char*>(text.data());

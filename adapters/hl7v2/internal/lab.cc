@@ -38,7 +38,7 @@ constexpr StatusCode kStatuses[] = {
   if (status == model::ReportStatus::Amended) return "C";
   if (status == model::ReportStatus::Partial) return obx ? "S" : "A";
   for (const StatusCode& s : kStatuses) {
-    if (s.status == status) return std::string(1, s.code);
+    if (s.status == status) return std::string{s.code};
   }
   return {};
 }

@@ -1,6 +1,8 @@
 // SIU / SRR (SCH, TQ1, NTE, PID, RGS, AIS, AIG, AIL, AIP) <-> Appointment; SQR^S25 <-> Slot;
 // SRM^S01/S04 (ARQ, PID) <-> Command; SQM^S25 (QRD, ARQ, AIS, AIL, AIP) <-> Query{Slots}.
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 
 #include "adapters/hl7v2/internal/messages.h"
 #include "adapters/hl7v2/internal/types.h"
@@ -64,7 +66,7 @@ constexpr std::string_view kFamilyDoctor = "FAMILYDOCTOR";  // ARQ-7 appointment
   if (v.empty()) return Status::ok();
   char* end = nullptr;
   const double n = std::strtod(v.c_str(), &end);
-  if (end == v.c_str() || *end != '\0' || n < 0 || n > 1e7) {
+  if (end == v.c_str() || *end != '\0' || std::isnan(n) || n < 0 || n > 1e7) {
     return Status::malformedMessage(seg.position(f) + ": duration is not a number");
   }
   const std::string unit = lower(seg.str(units_f, 1));
@@ -72,7 +74,10 @@ constexpr std::string_view kFamilyDoctor = "FAMILYDOCTOR";  // ARQ-7 appointment
   if (unit == "s" || unit == "sec" || unit == "seconds") minutes = n / 60;
   if (unit == "h" || unit == "hr" || unit == "hours") minutes = n * 60;
   if (unit == "d" || unit == "days") minutes = n * 1440;
-  out = static_cast<uint32_t>(minutes + 0.5);
+  if (minutes > static_cast<double>(std::numeric_limits<uint32_t>::max())) {
+    return Status::malformedMessage(seg.position(f) + ": duration out of range");
+  }
+  out = static_cast<uint32_t>(std::lround(minutes));
   return Status::ok();
 }
 

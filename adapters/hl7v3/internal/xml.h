@@ -16,7 +16,7 @@
 
 namespace metrogw::adapters::hl7v3 {
 
-inline constexpr size_t kMaxMessageBytes = 8 * 1024 * 1024;
+inline constexpr size_t kMaxMessageBytes = size_t{8} * 1024 * 1024;
 inline constexpr size_t kMaxDepth = 64;
 
 // Parses `text` into `doc`. Refuses oversize input, DOCTYPE declarations (no entity expansion,

@@ -245,6 +245,10 @@ TEST(Hl7v2CodecTest, MalformedMessagesNameThePosition) {
       {msh + "OBX|1|ST|A\r", "OBR[1]: segment missing"},
       {"MSH|^~\\&|A|B|||20240101||ZZZ^Z99|1|P|2.5\r", "MSH[1]-9: unsupported message type"},
       {"MSH|^~\\&|A|B|||20240101||SIU^S12|1|P|2.5\rPID|1\r", "SCH[1]: segment missing"},
+      {"MSH|^~\\&|A|B|||20240101||SIU^S12|1|P|2.5\rSCH|1|2|||||||nan|min\r",
+       "SCH[1]-9: duration is not a number"},
+      {"MSH|^~\\&|A|B|||20240101||SIU^S12|1|P|2.5\rSCH|1|2|||||||9000000|d\r",
+       "SCH[1]-9: duration out of range"},
   };
   for (const Case& c : cases) {
     auto env = hl7v2Codec().decode(c.text);
