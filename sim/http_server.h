@@ -33,7 +33,7 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 class HttpServer {
  public:
-  static constexpr size_t kMaxBodyBytes = 4 * 1024 * 1024;
+  static constexpr size_t kMaxBodyBytes = size_t{4} * 1024 * 1024;
   static constexpr int kTimeoutSeconds = 30;
 
   // Listens on host:port (0 = any free port) on `base`; errors are ioError.
