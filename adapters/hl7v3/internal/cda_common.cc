@@ -118,6 +118,30 @@ void openElementObservation(XmlWriter& w, std::string_view de, std::string_view 
   w.close();
 }
 
+void openRelatedObservation(XmlWriter& w, std::string_view de, std::string_view display) {
+  w.open("entryRelationship");
+  w.attr("typeCode", "COMP");
+  w.open("observation");
+  w.attr("classCode", "OBS");
+  w.attr("moodCode", "EVN");
+  w.open("code");
+  w.attr("code", de);
+  w.attr("codeSystem", kDataElementSystem);
+  w.attr("displayName", display);
+  w.close();
+}
+
+void writeRelatedSt(XmlWriter& w, std::string_view de, std::string_view display, std::string_view value) {
+  if (value.empty()) return;
+  openRelatedObservation(w, de, display);
+  w.open("value");
+  w.attr("xsi:type", "ST");
+  w.text(value);
+  w.close();
+  w.close();
+  w.close();
+}
+
 void writeStObservation(XmlWriter& w, std::string_view de, std::string_view display, std::string_view value) {
   if (value.empty()) return;
   openElementObservation(w, de, display);

@@ -41,6 +41,11 @@ void writeCustodian(XmlWriter& w, const model::ReferenceT* custodian);
 [[nodiscard]] std::string_view elementCode(pugi::xml_node observation);
 // Opens <entry><observation classCode="OBS" moodCode="EVN"><code code=de .../> (caller closes 2).
 void openElementObservation(XmlWriter& w, std::string_view de, std::string_view display);
+// Opens <entryRelationship typeCode="COMP"><observation classCode="OBS" moodCode="EVN"><code code=de
+// codeSystem=data elements displayName=display/> (caller closes 2).
+void openRelatedObservation(XmlWriter& w, std::string_view de, std::string_view display);
+// A whole related observation with an ST value (nothing when value is empty).
+void writeRelatedSt(XmlWriter& w, std::string_view de, std::string_view display, std::string_view value);
 // A whole data-element observation with an ST value (nothing when value is empty).
 void writeStObservation(XmlWriter& w, std::string_view de, std::string_view display, std::string_view value);
 // <value xsi:type="CD" .../> with CDA attributes.

@@ -333,16 +333,7 @@ void writeItem(XmlWriter& w, const model::ObservationT& o, const model::Specimen
   }
   if (o.method && o.method->coding) writeCd(w, "methodCode", *o.method->coding, Style::kCda);
   if (specimen != nullptr) {
-    w.open("entryRelationship");
-    w.attr("typeCode", "COMP");
-    w.open("observation");
-    w.attr("classCode", "OBS");
-    w.attr("moodCode", "EVN");
-    w.open("code");
-    w.attr("code", kSpecimenDe);
-    w.attr("codeSystem", kDataElementSystem);
-    w.attr("displayName", "标本类别");
-    w.close();
+    openRelatedObservation(w, kSpecimenDe, "标本类别");
     if (!specimen->collected.empty() || !specimen->received.empty()) {
       w.open("effectiveTime");
       writeTs(w, "low", specimen->collected);
@@ -423,24 +414,7 @@ void writeResult(XmlWriter& w, const model::ObservationT& o) {
   if (o.value_type == model::ValueType::None && o.unit.empty() && !o.reference_range) return;
   openComponentObservation(w, kResultDe, "检验定量结果");
   writeObservationValue(w, o, false);
-  if (!o.unit.empty()) {
-    w.open("entryRelationship");
-    w.attr("typeCode", "COMP");
-    w.open("observation");
-    w.attr("classCode", "OBS");
-    w.attr("moodCode", "EVN");
-    w.open("code");
-    w.attr("code", kUnitDe);
-    w.attr("codeSystem", kDataElementSystem);
-    w.attr("displayName", "检查定量结果计量单位");
-    w.close();
-    w.open("value");
-    w.attr("xsi:type", "ST");
-    w.text(o.unit);
-    w.close();
-    w.close();
-    w.close();
-  }
+  writeRelatedSt(w, kUnitDe, "检查定量结果计量单位", o.unit);
   if (o.reference_range) writeRange(w, *o.reference_range);
   w.close();
   w.close();

@@ -202,26 +202,6 @@ void writeConceptObservation(XmlWriter& w, std::string_view de, std::string_view
   w.close();
 }
 
-void writeRelatedSt(XmlWriter& w, std::string_view de, std::string_view display, std::string_view value) {
-  if (value.empty()) return;
-  w.open("entryRelationship");
-  w.attr("typeCode", "COMP");
-  w.open("observation");
-  w.attr("classCode", "OBS");
-  w.attr("moodCode", "EVN");
-  w.open("code");
-  w.attr("code", de);
-  w.attr("codeSystem", kDataElementSystem);
-  w.attr("displayName", display);
-  w.close();
-  w.open("value");
-  w.attr("xsi:type", "ST");
-  w.text(value);
-  w.close();
-  w.close();
-  w.close();
-}
-
 void writeProblems(XmlWriter& w, const model::RecordSummaryT& s) {
   if (s.problems.empty()) return;
   openSection(w, "29548-5", "Diagnosis");
@@ -229,16 +209,7 @@ void writeProblems(XmlWriter& w, const model::RecordSummaryT& s) {
     writeConceptObservation(w, kDiagnosisDe, "西医诊断编码", c->code.get(), true);
     writeTs(w, "effectiveTime", c->onset);
     if (!c->note.empty()) {
-      w.open("entryRelationship");
-      w.attr("typeCode", "COMP");
-      w.open("observation");
-      w.attr("classCode", "OBS");
-      w.attr("moodCode", "EVN");
-      w.open("code");
-      w.attr("code", kOutcomeDe);
-      w.attr("codeSystem", kDataElementSystem);
-      w.attr("displayName", "病情转归代码");
-      w.close();
+      openRelatedObservation(w, kOutcomeDe, "病情转归代码");
       w.open("value");
       w.attr("xsi:type", "CD");
       w.attr("codeSystem", "2.16.156.10011.2.3.1.148");
