@@ -35,6 +35,13 @@ StatusOr<const Envelope*> verify(std::string_view bytes) {
     return Status::malformedMessage("unsupported envelope schema version " +
                                     std::to_string(env->schema_version()));
   }
+  // The verifier accepts union types it does not know (forward compatibility); this node cannot
+  // use them, so a body kind from a newer schema is refused here rather than read as empty.
+  if (env->body_type() > Body::MAX) {
+    return Status::malformedMessage("envelope body kind " +
+                                    std::to_string(static_cast<int>(env->body_type())) +
+                                    " is unknown to this node (newer schema?)");
+  }
   return env;
 }
 

@@ -1,5 +1,6 @@
 #include "model/model.h"
 
+#include <flatbuffers/flatbuffers.h>
 #include <gtest/gtest.h>
 
 namespace metrogw::model {
@@ -55,6 +56,19 @@ TEST(ModelTest, VerifyRejectsOtherSchemaVersion) {
   auto r = verify(pack(env));
   ASSERT_FALSE(r.isOk());
   EXPECT_NE(r.status().message().find("version 2"), std::string::npos);
+}
+
+TEST(ModelTest, VerifyRejectsBodyKindFromANewerSchema) {
+  // A newer peer may send a union member this node does not know; the FlatBuffers verifier lets it
+  // through, verify() must not.
+  flatbuffers::FlatBufferBuilder fbb;
+  auto table = CreateProblem(fbb);
+  const auto unknown = static_cast<Body>(static_cast<int>(Body::MAX) + 1);
+  FinishEnvelopeBuffer(fbb, CreateEnvelope(fbb, kSchemaVersion, 0, 0, 0, unknown, table.Union()));
+  const std::string bytes(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
+  auto r = verify(bytes);
+  ASSERT_FALSE(r.isOk());
+  EXPECT_NE(r.status().message().find("body kind"), std::string::npos) << r.status().message();
 }
 
 TEST(ModelTest, JsonRoundTrip) {
