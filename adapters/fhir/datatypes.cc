@@ -70,6 +70,17 @@ Status decodeNameObject(const Node& n, model::HumanNameT& out) {
 
 }  // namespace
 
+std::string systemToUri(std::string_view system) {
+  return isOid(system) ? std::string(kOidPrefix).append(system) : std::string(system);
+}
+
+std::string systemFromUri(std::string_view uri) {
+  if (uri.substr(0, kOidPrefix.size()) == kOidPrefix && isOid(uri.substr(kOidPrefix.size()))) {
+    uri.remove_prefix(kOidPrefix.size());
+  }
+  return std::string(uri);
+}
+
 Status getFirstString(const Node& obj, std::string_view key, std::string& out) {
   bool done = false;
   return forEachItem(obj, key, [&](const Node& s) -> Status {
@@ -132,7 +143,7 @@ Status decodeFirstCoding(const Node& obj, std::string_view key, Ptr<model::Codin
 Status decodeIdentifier(const Node& n, model::IdentifierT& out) {
   RETURN_IF_ERROR(expectObject(n));
   RETURN_IF_ERROR(getString(n, "system", out.system));
-  if (out.system.compare(0, kOidPrefix.size(), kOidPrefix) == 0) out.system.erase(0, kOidPrefix.size());
+  out.system = systemFromUri(out.system);
   RETURN_IF_ERROR(getString(n, "value", out.value));
   RETURN_IF_ERROR(withObject(n, "type", [&](const Node& t) -> Status {
     return withFirstObject(t, "coding", [&](const Node& c) { return getString(c, "code", out.type); });
@@ -339,7 +350,7 @@ void writeIdentifier(Out& o, const model::IdentifierT& id) {
     o.endArray();
     o.endObject();
   }
-  o.field("system", isOid(id.system) ? std::string(kOidPrefix) + id.system : id.system);
+  o.field("system", systemToUri(id.system));
   o.field("value", id.value);
   if (!id.assigner.empty()) {
     o.key("assigner");

@@ -4,7 +4,8 @@
 //
 // Conventions (both directions, so that decode(encode(x)) == x):
 //  - CodeableConcept.coding[0] is the source coding; further codings and table mappings are `alt`.
-//  - Identifier.system "urn:oid:<oid>" <-> "<oid>"; type = type.coding[0].code; assigner = display.
+//  - Identifier.system "urn:oid:<oid>" <-> "<oid>" (only when <oid> is digits and dots, so any
+//    other system, "urn:oid:" prefixed or not, passes through unchanged both ways); type = type.coding[0].code; assigner = display.
 //  - Reference "Kind/id" (or a URL ending so) <-> kind + id; "type" when only the kind is known;
 //    the owning city is the extension kExtBase + "city".
 //  - One HumanName: the "official" one, else the first.
@@ -28,6 +29,10 @@ template <class T>
 using Ptr = std::unique_ptr<T>;
 template <class T>
 using PtrList = std::vector<std::unique_ptr<T>>;
+
+// Identifier system: model form (bare OID) <-> FHIR URI ("urn:oid:<oid>"), see the conventions.
+[[nodiscard]] std::string systemToUri(std::string_view system);
+[[nodiscard]] std::string systemFromUri(std::string_view uri);
 
 // -- decode (every `obj` is an object node; absent members leave outputs untouched) -----------
 [[nodiscard]] Status decodeCoding(const Node& n, model::CodingT& out);

@@ -1,6 +1,7 @@
 // Query / Command -> FHIR REST request, see rest.h.
 #include "adapters/fhir/rest.h"
 
+#include "adapters/fhir/datatypes.h"
 #include "adapters/fhir/json.h"
 #include "adapters/fhir/resources.h"
 #include "adapters/fhir/url.h"
@@ -34,8 +35,7 @@ bool isDigitsOnly(std::string_view s) {
 }
 
 std::string token(const model::IdentifierT& id) {
-  const bool oid = !id.system.empty() && id.system.find_first_not_of("0123456789.") == std::string::npos;
-  return (oid ? "urn:oid:" : "") + id.system + "|" + id.value;
+  return systemToUri(id.system) + "|" + id.value;
 }
 
 void addPaging(Target& t, const model::QueryT& q) {

@@ -1,5 +1,6 @@
 // FHIR REST request -> Envelope with a Query or Command (the server side of rest.h).
 #include "adapters/fhir/codec.h"
+#include "adapters/fhir/datatypes.h"
 #include "adapters/fhir/json.h"
 #include "adapters/fhir/rest.h"
 #include "adapters/fhir/url.h"
@@ -37,8 +38,7 @@ StatusOr<std::unique_ptr<model::IdentifierT>> parseToken(const std::string& name
   const size_t bar = v.find('|');
   if (bar == std::string::npos || bar + 1 == v.size()) return badParam(name, "expected <system>|<value>");
   auto id = std::make_unique<model::IdentifierT>();
-  id->system = v.substr(0, bar);
-  if (id->system.rfind("urn:oid:", 0) == 0) id->system.erase(0, 8);
+  id->system = systemFromUri(std::string_view(v).substr(0, bar));
   id->value = v.substr(bar + 1);
   return id;
 }

@@ -137,6 +137,21 @@ TEST(FhirRoundTripTest, Organization) {
   EXPECT_EQ(org.address->district, "鼓楼区");
 }
 
+TEST(FhirRoundTripTest, IdentifierSystemsThatAreNotPlainOids) {
+  // Only "urn:oid:" followed by digits and dots becomes a bare OID; anything else is kept as sent,
+  // so decode(encode(x)) == x also for odd systems (found by fhir_fuzz).
+  const std::string text = R"({"resourceType":"Organization","id":"o1","identifier":[
+      {"system":"urn:oid:urn:oid:1.2.3","value":"a"},{"system":"urn:oid:6.10011$1.1","value":"b"},
+      {"system":"urn:oid:2.16.156.10011.1.5","value":"c"},{"system":"urn:oid:","value":"d"}]})";
+  auto env = roundTrip(text);
+  const model::OrganizationT& org = *env.body.AsOrganization();
+  ASSERT_EQ(org.identifiers.size(), 4U);
+  EXPECT_EQ(org.identifiers[0]->system, "urn:oid:urn:oid:1.2.3");
+  EXPECT_EQ(org.identifiers[1]->system, "urn:oid:6.10011$1.1");
+  EXPECT_EQ(org.identifiers[2]->system, "2.16.156.10011.1.5");
+  EXPECT_EQ(org.identifiers[3]->system, "urn:oid:");
+}
+
 TEST(FhirRoundTripTest, PractitionerAndSchedule) {
   auto env = roundTrip(kPractitioner);
   const model::PractitionerT& p = *env.body.AsPractitioner();
