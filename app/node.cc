@@ -85,6 +85,7 @@ int runNode(const config::ConfigPtr& config, const std::string& config_path,
                     &reloads.Add({{"result", "failure"}})};
 
   observability::AdminServer admin(registry);
+  for (const auto& note : handlers.statusNotes()) admin.addReadinessNote(note);
   auto server = gateway::createServer(config, registry, handlers);
   if (!server.isOk()) {
     log::error("node", server.status().message());

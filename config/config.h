@@ -32,6 +32,9 @@ struct Listener {
   std::string address = "0.0.0.0";
   uint16_t port = 0;  // 0: pick a free port (tests); the bound port is logged
   std::optional<ServerTls> tls;
+  // Scopes granted to callers that present no client certificate on this listener (e.g. a
+  // loopback listener for a partner platform on the same host). Empty: such callers have none.
+  std::vector<std::string> anonymous_scopes;
 };
 
 struct Limits {
@@ -107,6 +110,37 @@ struct Route {
   std::vector<std::string> listeners;  // empty: every listener
   std::optional<Millis> timeout;       // overrides the cluster's request_timeout
   std::string prefix_rewrite;          // optional: replaces the matched prefix when proxying
+  // When non-empty, the caller must hold one of these scopes (partners: / anonymous_scopes),
+  // otherwise 403 caller-not-allowed before the handler or upstream sees the request.
+  std::vector<std::string> scopes;
+};
+
+// A partner platform calling the north API (`partners:`), known by its mTLS client subject.
+struct Partner {
+  std::string name;
+  std::string subject;  // RFC 2253, e.g. "CN=wuhu-his.partner,O=Wuhu"
+  std::vector<std::string> scopes;
+};
+
+// The node's Redis (`redis:`): identity cache now, slot pools and streams later.
+struct Redis {
+  HostAddress address{"127.0.0.1", 6379};
+  std::string password_file;  // optional; AUTH with its first line
+  uint32_t db = 0;
+  Millis connect_timeout{1'000};
+  Millis command_timeout{250};
+  std::string key_prefix = "mgw:";
+};
+
+// Cross-city patient identity (`identity:`).
+struct Identity {
+  std::string key_file;             // person-token keys (identity/token.h); required
+  bool reject_bad_check = true;     // check_digit: reject | flag
+  Millis cache_ttl{24 * 3'600'000};  // a confirmed cross-reference stays cached this long
+  Millis negative_ttl{60'000};      // "known nowhere" and partial answers: this long
+  Millis local_cache_ttl{0};        // in-process cache in front of Redis; 0: off
+  uint32_t local_cache_entries = 10'000;  // per worker
+  std::optional<Millis> discovery_deadline;  // default: federation.deadline_ms
 };
 
 // This node's place in the federation (`federation:`): its city, its platform and its peers.
@@ -142,6 +176,9 @@ struct Config {
   std::string access_log_path = "-";  // "-": stdout
   std::string node_name = "metrogw";  // shown in logs, /v1/node and the Server header
   std::optional<Federation> federation;
+  std::optional<Redis> redis;
+  std::optional<Identity> identity;
+  std::vector<Partner> partners;
   Admin admin;
   Limits limits;
   std::vector<Listener> listeners;
@@ -149,6 +186,9 @@ struct Config {
   std::vector<Route> routes;
 
   [[nodiscard]] const Cluster* findCluster(const std::string& name) const;
+  // True when `route` needs no scope, or the caller holds one of its scopes: as a partner (by
+  // its verified client subject) or, without a certificate, through the listener's anonymous ones.
+  [[nodiscard]] bool callerMayUse(const Route& route, std::string_view caller, const Listener& listener) const;
 };
 
 using ConfigPtr = std::shared_ptr<const Config>;

@@ -147,7 +147,7 @@ void readDocument(const YAML::Node& root, LoadContext& ctx) {
   }
   const MapReader m(ctx.reader, root, Where{root.Mark(), ""},
                     {"node_name", "workers", "log_level", "access_log", "access_log_path", "admin", "limits",
-                     "listeners", "clusters", "routes", "federation"});
+                     "listeners", "clusters", "routes", "federation", "partners", "redis", "identity"});
   m.require({"listeners"});
   readGeneral(m, ctx.config);
   readAdmin(m, ctx.config.admin);
@@ -156,6 +156,9 @@ void readDocument(const YAML::Node& root, LoadContext& ctx) {
   readClusters(m, ctx);
   readRoutes(m, ctx);
   readFederation(m, ctx);
+  readPartners(m, ctx);
+  readRedis(m, ctx);
+  readIdentity(m, ctx);
 }
 
 bool readFileKey(const MapReader& map, std::string_view key, std::string& out, const LoadContext& ctx) {

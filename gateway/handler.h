@@ -22,7 +22,10 @@
 
 namespace metrogw {
 class Dispatcher;
+namespace observability {
+class Registry;
 }
+}  // namespace metrogw
 
 namespace metrogw::gateway {
 
@@ -59,7 +62,12 @@ struct WorkerContext {
   std::string node_name;
   HttpClient& client;                         // outbound requests through configured clusters
   std::function<config::ConfigPtr()> config;  // the configuration in force now (changes on reload)
+  observability::Registry* metrics = nullptr;  // shard = worker_index; null in some unit tests
 };
+
+// A note on the node's state for /readyz that does not make the node unready (e.g. "redis down:
+// identity resolves by discovery"); "" when there is nothing to say. Called on the admin thread.
+using StatusNote = std::function<std::string()>;
 
 using HandlerFactory = std::function<std::unique_ptr<LocalHandler>(WorkerContext&)>;
 
@@ -69,9 +77,12 @@ class HandlerRegistry {
   void add(std::string name, HandlerFactory factory) { factories_[std::move(name)] = std::move(factory); }
   [[nodiscard]] std::vector<std::string> names() const;
   [[nodiscard]] const std::map<std::string, HandlerFactory>& factories() const { return factories_; }
+  void addStatusNote(StatusNote note) { notes_.push_back(std::move(note)); }
+  [[nodiscard]] const std::vector<StatusNote>& statusNotes() const { return notes_; }
 
  private:
   std::map<std::string, HandlerFactory> factories_;
+  std::vector<StatusNote> notes_;
 };
 
 }  // namespace metrogw::gateway

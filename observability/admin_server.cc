@@ -86,6 +86,7 @@ struct AdminServer::Impl {
   // Written before start() only; read on the admin thread afterwards.
   std::unordered_map<std::string, AdminHandler> handlers;
   std::vector<ReadinessCheck> checks;
+  std::vector<ReadinessCheck> notes;
   std::atomic<bool> draining{false};
   std::atomic<uint16_t> port{0};
   bool started = false;  // owner thread only
@@ -101,7 +102,14 @@ AdminResponse AdminServer::Impl::readiness() {
     const std::string reason = check();
     if (!reason.empty()) reasons += reason + "\n";
   }
-  if (reasons.empty()) return {200, "text/plain; charset=utf-8", "ready\n"};
+  if (reasons.empty()) {
+    std::string body = "ready\n";
+    for (const auto& note : notes) {
+      const std::string text = note();
+      if (!text.empty()) body += "degraded: " + text + "\n";
+    }
+    return {200, "text/plain; charset=utf-8", std::move(body)};
+  }
   return {503, "text/plain; charset=utf-8", std::move(reasons)};
 }
 
@@ -163,6 +171,14 @@ void AdminServer::addReadinessCheck(ReadinessCheck check) {
     return;
   }
   impl_->checks.push_back(std::move(check));
+}
+
+void AdminServer::addReadinessNote(ReadinessCheck note) {
+  if (impl_->started) {
+    log::error("admin", "addReadinessNote after start() ignored");
+    return;
+  }
+  impl_->notes.push_back(std::move(note));
 }
 
 Status AdminServer::start(const std::string& address, uint16_t port) {

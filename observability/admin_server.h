@@ -36,6 +36,8 @@ class AdminServer {
   // start() are ignored with an error log.
   void addHandler(const std::string& path, AdminHandler handler);
   void addReadinessCheck(ReadinessCheck check);
+  // Notes shown by /readyz without failing it (degraded but serving), e.g. "redis: down".
+  void addReadinessNote(ReadinessCheck note);
 
   // Binds and starts serving on a new thread. port 0 picks a free port; see port(). Single use:
   // a second start() fails. GET and HEAD are served (HEAD: same headers, no body); any other

@@ -49,7 +49,7 @@ void checkAddressInUse(const MapReader& m, const Listener& out, const LoadContex
 }
 
 void readListener(const YAML::Node& node, const Where& where, LoadContext& ctx) {
-  const MapReader m(ctx.reader, node, where, {"name", "address", "port", "tls"});
+  const MapReader m(ctx.reader, node, where, {"name", "address", "port", "tls", "anonymous_scopes"});
   Listener out;
   if (m.valid()) {
     m.require({"name", "port"});
@@ -59,6 +59,7 @@ void readListener(const YAML::Node& node, const Where& where, LoadContext& ctx) 
     }
     if (m.readInt("port", out.port, 0, 65535)) checkAddressInUse(m, out, ctx);
     readServerTls(m, out, ctx);
+    readScopes(m, "anonymous_scopes", out.anonymous_scopes, ctx);
   }
   ctx.config.listeners.push_back(std::move(out));
 }

@@ -112,7 +112,7 @@ void readPrefixRewrite(const MapReader& m, Route& out, const LoadContext& ctx) {
 void readRoute(const YAML::Node& node, const Where& where, LoadContext& ctx) {
   const MapReader m(ctx.reader, node, where,
                     {"name", "methods", "path", "match", "cluster", "handler", "listeners", "timeout_ms",
-                     "prefix_rewrite"});
+                     "prefix_rewrite", "scopes"});
   Route out;
   if (m.valid()) {
     m.require({"path"});
@@ -123,6 +123,7 @@ void readRoute(const YAML::Node& node, const Where& where, LoadContext& ctx) {
     readRouteListeners(m, out, ctx);
     if (Millis timeout{}; m.readMillis("timeout_ms", timeout)) out.timeout = timeout;
     readPrefixRewrite(m, out, ctx);
+    readScopes(m, "scopes", out.scopes, ctx);
   }
   ctx.config.routes.push_back(std::move(out));
 }

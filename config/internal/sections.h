@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/config.h"
 #include "config/internal/reader.h"
@@ -27,6 +28,11 @@ void readListeners(const MapReader& root, LoadContext& ctx);
 void readClusters(const MapReader& root, LoadContext& ctx);
 void readRoutes(const MapReader& root, LoadContext& ctx);
 void readFederation(const MapReader& root, LoadContext& ctx);
+void readPartners(const MapReader& root, LoadContext& ctx);
+void readRedis(const MapReader& root, LoadContext& ctx);
+void readIdentity(const MapReader& root, LoadContext& ctx);
+// A list of scope names (partners, routes, listeners' anonymous_scopes).
+void readScopes(const MapReader& m, std::string_view key, std::vector<std::string>& out, const LoadContext& ctx);
 
 // Reads an optional string naming a TLS file: non-empty, and readable when options.check_files.
 bool readFileKey(const MapReader& map, std::string_view key, std::string& out, const LoadContext& ctx);

@@ -7,7 +7,7 @@
 
 namespace metrogw::gateway::http {
 namespace {
-constexpr std::array<ProblemInfo, 18> kProblems = {{
+constexpr std::array<ProblemInfo, 20> kProblems = {{
     {400, "malformed-request", "Malformed request"},
     {404, "not-found", "No route for this request"},
     {405, "method-not-allowed", "Method not allowed"},
@@ -26,6 +26,8 @@ constexpr std::array<ProblemInfo, 18> kProblems = {{
     {400, "invalid-parameter", "Invalid query parameter"},
     {422, "unprocessable-message", "Message could not be processed"},
     {502, "platform-error", "City platform answered with an error"},
+    {422, "invalid-identifier", "Patient identifier is not valid"},
+    {404, "unknown-patient", "No cross-reference for this patient token"},
 }};
 }  // namespace
 

@@ -24,10 +24,12 @@ enum class Problem {
   kTooManyConnections,   // 503
   kUpstreamTimeout,      // 504
   kInternal,             // 500
-  kCallerNotAllowed,     // 403: mTLS caller is not a configured peer
+  kCallerNotAllowed,     // 403: caller is not a configured peer / lacks the route's scope
   kInvalidParameter,     // 400: a query parameter is missing or malformed
   kUnprocessable,        // 422: well-formed but not a message this endpoint takes
   kPlatformError,        // 502: the city platform refused or failed the request
+  kInvalidIdentifier,    // 422: a patient identifier breaks a rule (the detail names the rule)
+  kUnknownPatient,       // 404: no cross-reference for this person token
 };
 
 struct ProblemInfo {

@@ -216,12 +216,27 @@ bool ServerConnection::routeRequest() {
   request_.route = m.route;
   request_.params = std::move(m.params);
   const config::Route& route = *m.route->config;
+  if (!route.scopes.empty() && !callerHasScope(*snap.config, route)) {
+    if (request_.head.hasBody()) keep_alive_ = false;  // we will not read the body
+    sendProblem(http::Problem::kCallerNotAllowed,
+                caller_.empty() ? "this route needs a partner certificate with one of its scopes"
+                                : "the caller's certificate does not grant a scope this route needs");
+    if (request_.head.hasBody()) closeAfterWrite();
+    return !request_.head.hasBody();
+  }
   if (!route.handler.empty()) {
     startStream(std::make_unique<LocalStream>(*this, *worker_.handler(route.handler)));
   } else {
     startStream(std::make_unique<ProxyStream>(*this, worker_.clusterForRoute(m.route->index)));
   }
   return !closed_;
+}
+
+bool ServerConnection::callerHasScope(const config::Config& config, const config::Route& route) const {
+  for (const config::Listener& l : config.listeners) {
+    if (l.name == listener_.name) return config.callerMayUse(route, caller_, l);
+  }
+  return false;
 }
 
 void ServerConnection::startStream(std::unique_ptr<Stream> stream) {

@@ -42,6 +42,8 @@ class ServerConnection : public DeferredDeletable, private http::ParserCallbacks
   [[nodiscard]] RequestInfo& request() { return request_; }
   [[nodiscard]] const std::string& peer() const { return peer_; }
   [[nodiscard]] const std::string& caller() const { return caller_; }
+  // Whether the caller holds one of `route`'s scopes (config::Config::callerMayUse).
+  [[nodiscard]] bool callerHasScope(const config::Config& config, const config::Route& route) const;
   [[nodiscard]] bool tls() const { return transport_->ssl() != nullptr; }
   [[nodiscard]] const std::string& listenerName() const;
   [[nodiscard]] bool responseStarted() const { return response_started_; }

@@ -57,14 +57,15 @@ TEST(LoaderErrorsTest, UnknownTopLevelKey) {
   EXPECT_THAT(
       loadErrors(withMinimal("bogus: 1\nworker: 2\n")),
       ElementsAre("t.yaml:4: bogus: unknown key (expected one of: node_name, workers, log_level, "
-                  "access_log, access_log_path, admin, limits, listeners, clusters, routes, federation)",
+                  "access_log, access_log_path, admin, limits, listeners, clusters, routes, federation, partners, "
+                  "redis, identity)",
                   "t.yaml:5: worker: unknown key, did you mean 'workers'?"));
 }
 
 TEST(LoaderErrorsTest, UnknownNestedKeys) {
   EXPECT_THAT(
       loadErrors(withMinimal("    timeout: 5\n")),
-      ElementsAre("t.yaml:4: listeners[0].timeout: unknown key (expected one of: name, address, port, tls)"));
+      ElementsAre("t.yaml:4: listeners[0].timeout: unknown key (expected one of: name, address, port, tls, anonymous_scopes)"));
   EXPECT_THAT(loadErrors(withMinimal("routes:\n  - {path: /a, handler: healthz, timeout: 5}\n")),
               ElementsAre("t.yaml:5: routes[0].timeout: unknown key, did you mean 'timeout_ms'?"));
   EXPECT_THAT(loadErrors(withMinimal("    adress: 1.2.3.4\nclusters:\n  - name: up\n    hosts: [\"h:1\"]\n"
@@ -305,7 +306,7 @@ TEST(LoaderErrorsTest, CollectsEveryErrorSortedByLine) {
               ElementsAre("t.yaml:1: workers: must be between 0 and 256, got -3",
                           "t.yaml:3: routes[0].cluster: unknown cluster 'nowhere'",
                           "t.yaml:5: listeners[0].colour: unknown key (expected one of: name, address, "
-                          "port, tls)",
+                          "port, tls, anonymous_scopes)",
                           "t.yaml:5: listeners[0].port: must be between 0 and 65535, got 70000",
                           "t.yaml:7: clusters[0].hosts[0]: bad host 'nohost': expected 'host:port'",
                           "t.yaml:8: log_level: must be debug, info, warn or error, got 'loud'"));
@@ -332,7 +333,8 @@ TEST(LoaderErrorsTest, ControlCharactersAreEscapedInMessages) {
       loadErrors(withMinimal("node_name: \"a\\nb\\x01\"\n\"x\\ny\": 1\n")),
       ElementsAre("t.yaml:4: node_name: must match [A-Za-z0-9_.-]+, got 'a\\nb\\x01'",
                   "t.yaml:5: x\\ny: unknown key (expected one of: node_name, workers, log_level, "
-                  "access_log, access_log_path, admin, limits, listeners, clusters, routes, federation)"));
+                  "access_log, access_log_path, admin, limits, listeners, clusters, routes, federation, partners, "
+                  "redis, identity)"));
 }
 
 TEST(LoaderErrorsTest, NonStringKeys) {
