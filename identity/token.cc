@@ -19,7 +19,7 @@ namespace {
 
 using internal::MacBytes;
 
-constexpr size_t kMaxKeyFileBytes = 64 * 1024;
+constexpr size_t kMaxKeyFileBytes = size_t{64} * 1024;
 constexpr size_t kEncodedMacLength = 43;  // base64url of 32 bytes, no padding
 constexpr size_t kDigestHexLength = 16;
 

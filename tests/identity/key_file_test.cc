@@ -80,7 +80,7 @@ class KeyFileLoadTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::string write(const std::string& name, const std::string& text, mode_t mode) {
-    const std::string path = (dir_ / name).string();
+    std::string path = (dir_ / name).string();
     std::ofstream(path) << text;
     EXPECT_EQ(::chmod(path.c_str(), mode), 0);
     return path;
@@ -125,7 +125,7 @@ TEST_F(KeyFileLoadTest, ErrorsNameThePathAndLine) {
   auto directory = Keyring::loadFile(dir_.string());
   ASSERT_FALSE(directory.isOk());
   EXPECT_NE(directory.status().message().find("not a regular file"), std::string::npos);
-  auto big = Keyring::loadFile(write("big", std::string(70 * 1024, '#'), 0600));
+  auto big = Keyring::loadFile(write("big", std::string(size_t{70} * 1024, '#'), 0600));
   ASSERT_FALSE(big.isOk());
   EXPECT_NE(big.status().message().find("larger than 64 KiB"), std::string::npos);
 }
