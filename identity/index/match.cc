@@ -73,9 +73,8 @@ model::QueryT patientQuery(const Subject& subject) {
   ident->system = subject.id.oid;
   ident->value = subject.id.value;
   q.patient->identifiers.push_back(std::move(ident));
-  q.patient->name = std::make_unique<model::HumanNameT>();
-  q.patient->name->text = subject.name;
-  q.patient->birth_date = subject.birth_date;
+  // By identifier only: the demographics are compared here, so that a platform record with the same
+  // number but another birth date comes back and is reported as a conflict rather than missed.
   q.limit = 10;
   return q;
 }

@@ -23,7 +23,7 @@ struct Subject {
   std::string birth_date;  // YYYY-MM-DD
 };
 
-// The canonical query asking a platform for the subject (QueryKind::Patients).
+// The canonical query asking a platform for the subject (QueryKind::Patients, by identifier only).
 [[nodiscard]] model::QueryT patientQuery(const Subject& subject);
 
 // Adds links and conflicts for `city`'s answer (its patients) to `out`.

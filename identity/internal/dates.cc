@@ -2,6 +2,7 @@
 #include "identity/internal/dates.h"
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 
 #include "identity/internal/text.h"
@@ -25,12 +26,18 @@ bool isYyyymmdd(std::string_view yyyymmdd) {
 
 std::string shanghaiDate(SystemTime now) {
   using namespace std::chrono;
+  // Formatting dominates a resident-ID parse; a thread remembers the last day it formatted.
+  thread_local int64_t cached_day = INT64_MIN;
+  thread_local char cached[16];
   const auto local = floor<days>(now + hours(8));
-  const year_month_day ymd{local};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d%02u%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
+  const int64_t day = local.time_since_epoch().count();
+  if (day != cached_day) {
+    const year_month_day ymd{local};
+    std::snprintf(cached, sizeof cached, "%04d%02u%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    cached_day = day;
+  }
+  return cached;
 }
 
 }  // namespace metrogw::identity::internal

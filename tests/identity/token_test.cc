@@ -6,6 +6,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <atomic>
+#include <thread>
+
 #include "identity/internal/codec.h"
 #include "identity/internal/mac.h"
 
@@ -127,6 +130,27 @@ TEST(TokenTest, CopiesShareKeys) {
   const Keyring copy = keyring;  // NOLINT(performance-unnecessary-copy-initialization)
   EXPECT_EQ(copy.token("x"), keyring.token("x"));
   EXPECT_EQ(copy.currentKeyId(), "k1");
+}
+
+TEST(TokenTest, ConcurrentCallersAgree) {
+  const Keyring keyring = mustParse("k2 " + std::string(kKeyB) + "\nk1 " + std::string(kKeyA));
+  std::vector<std::string> expected;
+  for (int i = 0; i < 50; ++i) expected.push_back(keyring.allTokens("subject-" + std::to_string(i))[1]);
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int round = 0; round < 20; ++round) {
+        for (int i = 0; i < 50; ++i) {
+          const std::string subject = "subject-" + std::to_string(i);
+          if (keyring.allTokens(subject)[1] != expected[i] || !keyring.matches(expected[i], subject))
+            ++mismatches;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST(TokenTest, EncodingsOfTheSameKeyGiveTheSameTokens) {
