@@ -34,7 +34,7 @@ void Client::stop() {
 
 State Client::state() const { return impl_ ? impl_->state() : State::kDown; }
 
-void Client::command(std::vector<std::string> args, ReplyCallback cb) {
+void Client::command(const std::vector<std::string>& args, ReplyCallback cb) {
   if (!impl_) {
     dispatcher_.post([cb = std::move(cb)] { cb(Status::upstreamUnavailable("redis client destroyed")); });
     return;
@@ -42,8 +42,8 @@ void Client::command(std::vector<std::string> args, ReplyCallback cb) {
   impl_->command(args, std::move(cb));
 }
 
-void Client::eval(const Script& script, std::vector<std::string> keys, std::vector<std::string> args,
-                  ReplyCallback cb) {
+void Client::eval(const Script& script, const std::vector<std::string>& keys,
+                  const std::vector<std::string>& args, ReplyCallback cb) {
   if (!impl_) {
     dispatcher_.post([cb = std::move(cb)] { cb(Status::upstreamUnavailable("redis client destroyed")); });
     return;

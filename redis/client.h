@@ -103,11 +103,12 @@ class Client {
 
   void start();  // idempotent; also restarts after stop()
 
-  // Binary-safe: each argument is sent as is (redisAsyncCommandArgv).
-  void command(std::vector<std::string> args, ReplyCallback cb);
+  // Binary-safe: each argument is sent as is (redisAsyncCommandArgv); hiredis copies them, so the
+  // vector may go away when the call returns.
+  void command(const std::vector<std::string>& args, ReplyCallback cb);
 
   // EVALSHA, falling back to EVAL (which also loads the script) on a NOSCRIPT reply.
-  void eval(const Script& script, std::vector<std::string> keys, std::vector<std::string> args,
+  void eval(const Script& script, const std::vector<std::string>& keys, const std::vector<std::string>& args,
             ReplyCallback cb);
 
   [[nodiscard]] State state() const;

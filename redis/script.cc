@@ -14,7 +14,7 @@ std::string sha1Hex(const std::string& text) {
   if (EVP_Digest(text.data(), text.size(), md.data(), &n, EVP_sha1(), nullptr) != 1) return {};
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(2 * n);
+  out.reserve(static_cast<size_t>(n) * 2);
   for (unsigned int i = 0; i < n; ++i) {
     out.push_back(kHex[md[i] >> 4]);
     out.push_back(kHex[md[i] & 0xf]);

@@ -55,6 +55,7 @@ double secondsSince(steady_clock::time_point start, steady_clock::time_point now
 }  // namespace
 
 void ClientImpl::command(const std::vector<std::string>& args, ReplyCallback cb) {
+  if (!cb) cb = [](const StatusOr<Reply>&) {};  // fire and forget
   if (Status valid = checkCommand(args); !valid.isOk()) {
     countUnavailable(1);
     failLater(std::move(cb), std::move(valid));

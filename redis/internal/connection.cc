@@ -10,6 +10,9 @@
 namespace metrogw::redis::internal {
 namespace {
 
+// Control replies carry their tag as privdata: a pointer into this array (tag = offset).
+char g_control_tags[16];
+
 Connection* connectionOf(const redisAsyncContext* ac) { return static_cast<Connection*>(ac->data); }
 
 // Detaches the context from its Connection: hiredis is freeing it and no hook may reach the
@@ -61,7 +64,8 @@ bool Connection::send(int argc, const char** argv, const size_t* lens, ReplyHook
 }
 
 bool Connection::sendControl(int tag, int argc, const char** argv, const size_t* lens) {
-  return send(argc, argv, lens, &Connection::onControl, reinterpret_cast<void*>(static_cast<intptr_t>(tag)));
+  if (tag < 0 || static_cast<size_t>(tag) >= sizeof(g_control_tags)) return false;
+  return send(argc, argv, lens, &Connection::onControl, &g_control_tags[tag]);
 }
 
 void Connection::onConnect(const redisAsyncContext* ac, int status) {
@@ -96,7 +100,7 @@ void Connection::onDisconnect(const redisAsyncContext* ac, int status) {
 void Connection::onControl(redisAsyncContext* ac, void* reply, void* privdata) {
   Connection* conn = connectionOf(ac);
   if (conn == nullptr || conn->events_ == nullptr || reply == nullptr) return;
-  const int tag = static_cast<int>(reinterpret_cast<intptr_t>(privdata));
+  const int tag = static_cast<int>(static_cast<const char*>(privdata) - g_control_tags);
   conn->events_->onControlReply(tag, toReply(*static_cast<const redisReply*>(reply)));
 }
 

@@ -55,6 +55,7 @@ class Connection : public DeferredDeletable {
   // Queues a command; false when the context no longer accepts commands (closing or gone), in
   // which case `hook` will never run for it.
   [[nodiscard]] bool send(int argc, const char** argv, const size_t* lens, ReplyHook hook, void* privdata);
+  // A handshake command answered through ConnectionEvents::onControlReply; 0 <= tag < 16.
   [[nodiscard]] bool sendControl(int tag, int argc, const char** argv, const size_t* lens);
 
   [[nodiscard]] redisAsyncContext* context() const { return ac_; }

@@ -17,11 +17,19 @@ constexpr std::array<std::string_view, 9> kUnpairedCommands = {"subscribe",   "p
                                                                "unsubscribe", "punsubscribe", "sunsubscribe",
                                                                "monitor",     "sync",         "psync"};
 
-std::string lower(const std::string& s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+bool equalsIgnoreCase(const std::string& s, std::string_view lower_word) {
+  return s.size() == lower_word.size() &&
+         std::equal(s.begin(), s.end(), lower_word.begin(),
+                    [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+}
+
+// Allocation-free: runs on every command.
+bool isUnpaired(const std::vector<std::string>& args) {
+  const std::string& name = args[0];
+  if (name.size() < 4 || name.size() > 12) return false;  // "sync" .. "punsubscribe"; also "client"
+  if (equalsIgnoreCase(name, "client")) return args.size() > 1 && equalsIgnoreCase(args[1], "reply");
+  return std::any_of(kUnpairedCommands.begin(), kUnpairedCommands.end(),
+                     [&](std::string_view word) { return equalsIgnoreCase(name, word); });
 }
 
 Reply::Type typeOf(int hiredis_type) {
@@ -60,11 +68,8 @@ Reply toReply(const redisReply& reply) {
 
 Status checkCommand(const std::vector<std::string>& args) {
   if (args.empty() || args[0].empty()) return Status::invalidArgument("empty redis command");
-  const std::string name = lower(args[0]);
-  const bool unpaired =
-      std::find(kUnpairedCommands.begin(), kUnpairedCommands.end(), name) != kUnpairedCommands.end() ||
-      (name == "client" && args.size() > 1 && lower(args[1]) == "reply");
-  if (unpaired) return Status::invalidArgument("redis command " + name + " is not supported by this client");
+  if (isUnpaired(args))
+    return Status::invalidArgument("redis command " + args[0] + " is not supported by this client");
   return Status::ok();
 }
 

@@ -13,24 +13,29 @@ const std::vector<double>& commandBuckets() {
   return kBuckets;
 }
 
+observability::FamilyId commandsFamily(observability::Registry& r) {
+  return r.addCounter("metrogw_redis_commands_total", "Redis commands by outcome.", {"result"});
+}
+
 }  // namespace
 
 std::unique_ptr<Stats> Stats::create(observability::Registry* registry, uint32_t shard) {
-  if (registry == nullptr) return nullptr;
-  observability::Registry& r = *registry;
-  const auto connected =
-      r.addGauge("metrogw_redis_connected", "Workers whose Redis connection is ready.", {});
-  const auto commands =
-      r.addCounter("metrogw_redis_commands_total", "Redis commands by outcome.", {"result"});
-  const auto reconnects =
-      r.addCounter("metrogw_redis_reconnects_total", "Redis connection attempts after the first.", {});
-  const auto latency = r.addHistogram("metrogw_redis_command_seconds",
-                                      "Redis command round trip (replies only).", {}, commandBuckets());
-  return std::unique_ptr<Stats>(new Stats{r.gauge(connected, shard, {}), r.counter(commands, shard, {"ok"}),
-                                          r.counter(commands, shard, {"error"}),
-                                          r.counter(commands, shard, {"timeout"}),
-                                          r.counter(commands, shard, {"unavailable"}),
-                                          r.counter(reconnects, shard, {}), r.histogram(latency, shard, {})});
+  return registry != nullptr ? std::make_unique<Stats>(*registry, shard) : nullptr;
 }
+
+// Declaring again returns the first declaration's id, so every client may declare.
+Stats::Stats(observability::Registry& r, uint32_t shard)
+    : connected(r.gauge(r.addGauge("metrogw_redis_connected", "Workers whose Redis connection is ready.", {}),
+                        shard, {})),
+      ok(r.counter(commandsFamily(r), shard, {"ok"})),
+      error(r.counter(commandsFamily(r), shard, {"error"})),
+      timeout(r.counter(commandsFamily(r), shard, {"timeout"})),
+      unavailable(r.counter(commandsFamily(r), shard, {"unavailable"})),
+      reconnects(r.counter(
+          r.addCounter("metrogw_redis_reconnects_total", "Redis connection attempts after the first.", {}),
+          shard, {})),
+      latency(r.histogram(r.addHistogram("metrogw_redis_command_seconds",
+                                         "Redis command round trip (replies only).", {}, commandBuckets()),
+                          shard, {})) {}
 
 }  // namespace metrogw::redis::internal

@@ -13,6 +13,7 @@ namespace metrogw::redis::internal {
 struct Stats {
   // Null when `registry` is null.
   [[nodiscard]] static std::unique_ptr<Stats> create(observability::Registry* registry, uint32_t shard);
+  Stats(observability::Registry& registry, uint32_t shard);
 
   observability::GaugeCell& connected;  // 1 while this worker's client is kReady
   observability::CounterCell& ok;

@@ -249,6 +249,24 @@ TEST_F(RedisClientTest, CallbacksMayStopAndIssueCommands) {
   EXPECT_EQ(c->state(), State::kDown);
 }
 
+TEST_F(RedisClientTest, FailFastCallbackMayDestroyTheClient) {
+  auto c = makeClient(options());  // not ready yet: both commands fail fast, in one batch
+  Result second;
+  c->command({"PING"}, [&](const StatusOr<Reply>&) { c.reset(); });
+  c->command({"PING"}, second.callback());
+  ASSERT_TRUE(runUntil(d_, [&] { return second.done(); }));
+  EXPECT_EQ(c, nullptr);
+  EXPECT_EQ(second.code(), StatusCode::kUpstreamUnavailable);
+  runFor(d_, 50ms);
+  EXPECT_EQ(second.calls, 1);
+}
+
+TEST_F(RedisClientTest, EmptyCallbackIsFireAndForget) {
+  auto c = readyClient(options());
+  c->command({"SET", "k", "fire-and-forget"}, {});
+  EXPECT_EQ(call(*c, {"GET", "k"})->str, "fire-and-forget");  // same connection: in order
+}
+
 TEST_F(RedisClientTest, StateCallbackMayDestroyTheClient) {
   std::unique_ptr<Client> c;
   c = std::make_unique<Client>(d_, options(), nullptr, 0, [&](State s) {
