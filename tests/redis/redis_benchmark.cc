@@ -6,6 +6,8 @@
 #include <hiredis/adapters/libevent.h>
 #include <hiredis/async.h>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -139,26 +141,53 @@ const std::vector<std::pair<std::string, std::string>> kRatios = {
     {"BM_SweepQueuePerCommand", "BM_TimerPerCommand"},
 };
 
+// Console output as usual, then measured/reference ratios of real time (throughput, the server
+// included) and CPU time (this process's own cost per command). Means when repetitions ran.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
+  RatioReporter() : ConsoleReporter(isatty(STDOUT_FILENO) != 0 ? OO_Defaults : OO_Tabular) {}
+
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
-      if (!run.error_occurred && run.run_type == Run::RT_Iteration)
-        times_[run.benchmark_name()] = run.GetAdjustedRealTime();
+      if (run.error_occurred) continue;
+      const std::string name = run.run_name.str();
+      if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "mean") {
+        means_[name] = {run.GetAdjustedRealTime(), run.GetAdjustedCPUTime()};
+      } else if (run.run_type == Run::RT_Iteration) {
+        auto& t = sums_[name];
+        t.real += run.GetAdjustedRealTime();
+        t.cpu += run.GetAdjustedCPUTime();
+        ++t.runs;
+      }
     }
   }
+
   void Finalize() override {
     ConsoleReporter::Finalize();
     for (const auto& [measured, reference] : kRatios) {
-      if (times_.count(measured) == 0 || times_.count(reference) == 0) continue;
-      std::printf("ratio %s / %s = %.2f\n", measured.c_str(), reference.c_str(),
-                  times_[measured] / times_[reference]);
+      const Times m = times(measured);
+      const Times r = times(reference);
+      if (m.real <= 0 || r.real <= 0) continue;
+      std::printf("ratio %-36s / %-38s = %.2fx real, %.2fx cpu\n", measured.c_str(), reference.c_str(),
+                  m.real / r.real, m.cpu / r.cpu);
     }
   }
 
  private:
-  std::map<std::string, double> times_;
+  struct Times {
+    double real = 0;
+    double cpu = 0;
+    int runs = 0;
+  };
+  Times times(const std::string& name) const {
+    if (const auto m = means_.find(name); m != means_.end()) return m->second;
+    const auto it = sums_.find(name);
+    if (it == sums_.end() || it->second.runs == 0) return {};
+    return {it->second.real / it->second.runs, it->second.cpu / it->second.runs, 1};
+  }
+  std::map<std::string, Times> means_;
+  std::map<std::string, Times> sums_;
 };
 
 }  // namespace
