@@ -3,6 +3,7 @@
 #include "app/node.h"
 #include "common/logging.h"
 #include "federation/handlers.h"
+#include "identity/index/handlers.h"
 
 namespace metrogw::app {
 namespace {
@@ -32,6 +33,7 @@ void registerBuiltinHandlers(gateway::HandlerRegistry& registry) {
   registry.add("node-info",
                [](gateway::WorkerContext& ctx) { return std::make_unique<NodeInfoHandler>(ctx); });
   federation::registerHandlers(registry);
+  identity::index::registerHandlers(registry);
 }
 
 config::LoadOptions loadOptions(const gateway::HandlerRegistry& registry) {

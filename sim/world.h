@@ -54,6 +54,22 @@ void buildPatients(World& world);
 void buildLabReports(World& world);
 void buildSummaries(World& world);
 
+// Residents known to several cities' platforms — one person, a different local number in each — so
+// that cross-city discovery has someone to link. Drawn from the seed alone (not the city): every
+// city's simulator agrees on who they are. Resident i lives in simulatedCities()[i % 3], is also
+// registered in the next city when i is even and in all three when i % 4 == 0. When i % 8 == 7 the
+// next city holds a record of them with the birth date one day off (a data-entry error), which
+// discovery must report as a conflict, not link.
+inline constexpr int kMetroResidents = 24;
+struct MetroResident {
+  std::string resident_id;
+  std::string name;
+  std::string birth_date;       // YYYY-MM-DD
+  std::vector<std::string> cities;  // home first
+  std::string conflict_city;    // "" or the city with the wrong birth date
+};
+[[nodiscard]] std::vector<MetroResident> metroResidents(uint64_t seed);
+
 // The identity part of a patient (ids, identifiers, name, gender, birth date), as reports carry it.
 [[nodiscard]] std::unique_ptr<model::PatientT> patientIdentity(const model::PatientT& p);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the node configs of a local three-city federation (Nanjing, Wuhu, Ma'anshan).
 
-    federation_configs.py OUTDIR CERTDIR [--ports JSON]
+    federation_configs.py OUTDIR CERTDIR [--ports JSON] [--deadline-ms N]
+                          [--redis HOST:PORT --key-file FILE [--redis-password-file FILE]]
 
 Each city gets OUTDIR/<name>.yaml: a `main` listener (north API, plain HTTP on loopback), a
 `federation` listener (mutual TLS, peers only), an admin port, a cluster per peer node (mTLS with
@@ -10,6 +11,10 @@ of the federation handlers. CERTDIR holds ca.pem and <name>.pem/.key (deploy/gen
 
 --ports overrides the default ports, e.g. {"nanjing": {"main": 18201, "federation": 18211,
 "admin": 19201, "platform": 17201}, ...}; quickstart uses the defaults, tests pass free ports.
+With --redis and --key-file each node also gets the identity API (/v1/patients/...): the shared
+person-token key file, its Redis (database i for the i-th city), and the routes with scopes. The
+loopback `main` listener grants those scopes to callers without a certificate (a demo; partners
+present certificates and are listed under `partners:`).
 Prints nothing; exit 0.
 """
 import json
@@ -33,7 +38,32 @@ def q(s):
     return json.dumps(s, ensure_ascii=False)
 
 
-def node_config(name, city, display, dialect, ports, certdir, deadline_ms):
+IDENTITY_SCOPES = "[identity:resolve, identity:read, identity:admin, platform:events]"
+
+
+def identity_routes():
+    return [
+        "  - { name: patient-resolve, path: \"/v1/patients/$resolve\", match: exact, methods: [POST],"
+        " handler: patient-resolve, listeners: [main], scopes: [identity:resolve] }",
+        "  - { name: patient-forget, path: \"/v1/patients/{token}/cache\", methods: [DELETE],"
+        " handler: patient-forget, listeners: [main], scopes: [identity:admin] }",
+        "  - { name: patient-xref, path: \"/v1/patients/{token}\", methods: [GET], handler: patient-xref,"
+        " listeners: [main], scopes: [identity:read] }",
+        "  - { name: platform-events, path: /v1/platform/events, match: exact, methods: [POST],"
+        " handler: platform-events, listeners: [main], scopes: [platform:events] }",
+    ]
+
+
+def identity_sections(index, identity):
+    redis = identity["redis"]
+    lines = ["redis:", f"  address: \"{redis}\"", f"  db: {index}", "  command_timeout_ms: 200"]
+    if identity.get("password_file"):
+        lines.append(f"  password_file: {q(identity['password_file'])}")
+    lines += ["identity:", f"  key_file: {q(identity['key_file'])}", "  check_digit: reject"]
+    return lines
+
+
+def node_config(name, city, display, dialect, ports, certdir, deadline_ms, identity=None, index=0):
     p = ports[name]
     cert, key, ca = (os.path.join(certdir, f) for f in (f"{name}.pem", f"{name}.key", "ca.pem"))
     lines = [
@@ -49,6 +79,7 @@ def node_config(name, city, display, dialect, ports, certdir, deadline_ms):
         "  - name: main",
         "    address: 127.0.0.1",
         f"    port: {p['main']}",
+    ] + ([f"    anonymous_scopes: {IDENTITY_SCOPES}"] if identity else []) + [
         "  - name: federation",
         "    address: 127.0.0.1",
         f"    port: {p['federation']}",
@@ -82,6 +113,7 @@ def node_config(name, city, display, dialect, ports, certdir, deadline_ms):
         " listeners: [main] }",
         "  - { name: federation, path: /federation/v1/query, match: exact, methods: [POST], handler: federation-peer,"
         " listeners: [federation] }",
+    ] + (identity_routes() if identity else []) + [
         "federation:",
         f"  city: \"{city}\"",
         f"  city_name: {display}",
@@ -96,6 +128,8 @@ def node_config(name, city, display, dialect, ports, certdir, deadline_ms):
     for peer, pcity, _, _ in CITIES:
         if peer != name:
             lines.append(f"    - {{ city: \"{pcity}\", cluster: {peer} }}")
+    if identity:
+        lines += identity_sections(index, identity)
     return "\n".join(lines) + "\n"
 
 
@@ -106,6 +140,7 @@ def main(argv):
     outdir, certdir = argv[1], os.path.abspath(argv[2])
     ports = default_ports()
     deadline_ms = 2500
+    identity = {}
     rest = argv[3:]
     while rest:
         if rest[0] == "--ports" and len(rest) > 1:
@@ -114,13 +149,20 @@ def main(argv):
         elif rest[0] == "--deadline-ms" and len(rest) > 1:
             deadline_ms = int(rest[1])
             rest = rest[2:]
+        elif rest[0] in ("--redis", "--key-file", "--redis-password-file") and len(rest) > 1:
+            key = {"--redis": "redis", "--key-file": "key_file", "--redis-password-file": "password_file"}[rest[0]]
+            identity[key] = os.path.abspath(rest[1]) if key != "redis" else rest[1]
+            rest = rest[2:]
         else:
             print(f"federation_configs.py: unexpected argument {rest[0]!r}", file=sys.stderr)
             return 2
+    if identity and ("redis" not in identity or "key_file" not in identity):
+        print("federation_configs.py: --redis and --key-file go together", file=sys.stderr)
+        return 2
     os.makedirs(outdir, exist_ok=True)
-    for name, city, display, dialect in CITIES:
+    for i, (name, city, display, dialect) in enumerate(CITIES):
         with open(os.path.join(outdir, f"{name}.yaml"), "w", encoding="utf-8") as f:
-            f.write(node_config(name, city, display, dialect, ports, certdir, deadline_ms))
+            f.write(node_config(name, city, display, dialect, ports, certdir, deadline_ms, identity or None, i))
     return 0
 
 

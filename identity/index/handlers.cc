@@ -53,7 +53,7 @@ class IdentityHandler : public gateway::LocalHandler {
     std::string t = paramOf(request, "token");
     auto parts = parseToken(t);
     if (!parts.isOk()) {
-      respond(LocalResponse::problem(Problem::kInvalidParameter, "token: " + parts.status().message(),
+      respond(LocalResponse::problem(Problem::kInvalidParameter, parts.status().message(),
                                      request.request_id));
       return "";
     }
