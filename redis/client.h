@@ -15,6 +15,9 @@
 //
 // Re-entrancy: callbacks may issue commands, call stop(), or destroy the Client.
 //
+// The process must ignore SIGPIPE (app/node.cc does): hiredis 0.14 writes with write(2), and a
+// write to a connection Redis has just closed would otherwise kill it.
+//
 // Life cycle: start() connects (non-blocking, connect_timeout) → AUTH (when a password is set) →
 // SELECT (when db != 0) → PING → kReady. On any failure the state is kDown and the client retries
 // with exponential backoff and jitter (reconnect_min doubling up to reconnect_max) until stop().

@@ -214,7 +214,7 @@ TEST_F(RedisClientTest, DestroyingTheClientFromInsideAReplyCallbackIsSafe) {
   int first_ok = 0;
   for (int i = 0; i < kCommands; ++i) {
     if (i == 0) {
-      c->command({"GET", "k"}, [&](StatusOr<Reply> r) {
+      c->command({"GET", "k"}, [&](const StatusOr<Reply>& r) {
         ++results[0].calls;
         first_ok = r.isOk() ? 1 : 0;
         c.reset();  // destroy the client in the middle of hiredis's reply loop

@@ -15,7 +15,7 @@ using Type = Reply::Type;
 TEST_F(RedisClientTest, SetGetRoundTripKeepsEmbeddedNulsAndCrLf) {
   auto c = readyClient(options());
   const std::string key("bin\0key", 7);
-  const std::string value("a\0b\r\n$3\r\n\xff", 11);
+  const std::string value("a\0b\r\n$3\r\n\xff", 10);
   auto set = call(*c, {"SET", key, value});
   ASSERT_TRUE(set.isOk()) << set.status().toString();
   EXPECT_EQ(set->type, Type::kStatus);
@@ -24,10 +24,10 @@ TEST_F(RedisClientTest, SetGetRoundTripKeepsEmbeddedNulsAndCrLf) {
   ASSERT_TRUE(get.isOk());
   EXPECT_EQ(get->type, Type::kString);
   EXPECT_EQ(get->str, value);
-  EXPECT_EQ(get->str.size(), 11U);
+  EXPECT_EQ(get->str.size(), 10U);
   auto strlen = call(*c, {"STRLEN", key});
   ASSERT_TRUE(strlen.isOk());
-  EXPECT_EQ(strlen->integer, 11);
+  EXPECT_EQ(strlen->integer, 10);
 }
 
 TEST_F(RedisClientTest, MissingKeyIsNil) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -45,7 +46,7 @@ struct Fixture {
     client->start();
     bool stored = false;
     for (int i = 0; i < 500 && client->state() != State::kReady; ++i) runFor(10ms);
-    client->command({"SET", kKey, kValue}, [&](StatusOr<Reply> r) { stored = r.isOk(); });
+    client->command({"SET", kKey, kValue}, [&](const StatusOr<Reply>& r) { stored = r.isOk(); });
     runFor(50ms);
     raw = redisAsyncConnect("127.0.0.1", server.port());
     if (raw == nullptr || raw->err != 0) return false;
@@ -70,7 +71,7 @@ Fixture* g_fixture = nullptr;
 void clientBatch(Fixture& f, int batch) {
   f.outstanding = batch;
   for (int i = 0; i < batch; ++i) {
-    f.client->command({"GET", kKey}, [&f](StatusOr<Reply> r) {
+    f.client->command({"GET", kKey}, [&f](const StatusOr<Reply>& r) {
       benchmark::DoNotOptimize(r);
       if (--f.outstanding == 0) f.dispatcher.exit();
     });
@@ -199,6 +200,7 @@ int main(int argc, char** argv) {
     std::printf("redis-server is not installed: skipping\n");
     return 0;
   }
+  std::signal(SIGPIPE, SIG_IGN);
   metrogw::redis::Fixture fixture;
   if (!fixture.setUp()) {
     std::fprintf(stderr, "could not start redis-server or connect to it\n");
