@@ -1,8 +1,10 @@
 // Fuzz target for the hl7v2 codec: the input is fed through the MLLP decoder in pieces (when it
 // starts with <VT>) or taken as one ER7 message; every message is decoded, and whatever decodes is
-// encoded and decoded again, which must succeed and give the same envelope.
+// encoded and decoded again, which must succeed and give the same envelope. Errors must be one
+// line (codec.h). On a failure both encodings are printed (CR shown as LF).
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -13,16 +15,42 @@
 
 namespace {
 
+std::string lines(std::string text) {
+  for (char& c : text) {
+    if (c == '\r') c = '\n';
+  }
+  return text;
+}
+
+void checkError(const metrogw::Status& status) {
+  const std::string& msg = status.message();
+  if (msg.empty() || msg.find_first_of("\r\n") != std::string::npos) {
+    std::fprintf(stderr, "error message is not one line: [%s]\n", msg.c_str());
+    std::abort();
+  }
+}
+
 void roundTrip(std::string_view message) {
   const metrogw::adapters::Codec& codec = metrogw::adapters::hl7v2Codec();
   auto env = codec.decode(message);
-  if (!env.isOk()) return;
+  if (!env.isOk()) {
+    checkError(env.status());
+    return;
+  }
   auto text = codec.encode(*env);
   if (!text.isOk()) return;  // e.g. an ACK^AA without MSA-2
   auto again = codec.decode(*text);
-  if (!again.isOk()) abort();
+  if (!again.isOk()) {
+    std::fprintf(stderr, "re-decode failed: %s\n%s\n", again.status().message().c_str(),
+                 lines(*text).c_str());
+    std::abort();
+  }
   auto text2 = codec.encode(*again);
-  if (!text2.isOk() || *text2 != *text) abort();  // encoding is a fixed point after one trip
+  if (!text2.isOk() || *text2 != *text) {  // encoding is a fixed point after one trip
+    std::fprintf(stderr, "round trip differs:\nfirst:\n%s\nsecond:\n%s\n", lines(*text).c_str(),
+                 text2.isOk() ? lines(*text2).c_str() : text2.status().message().c_str());
+    std::abort();
+  }
 }
 
 }  // namespace
