@@ -120,6 +120,59 @@ void parseRange(const std::string& text, model::ReferenceRangeT& range) {
   return digit;
 }
 
+// A signed decimal without comparator: "5", "-0.5", "+12.".
+[[nodiscard]] bool isPlainNumber(std::string_view v) {
+  return !v.empty() && v[0] != '<' && v[0] != '>' && v[0] != '=' && isNumber(v);
+}
+
+constexpr std::string_view kSnComparators[] = {">", "<", ">=", "<=", "=", "<>"};
+constexpr std::string_view kSnSeparators = "-+/.:";
+
+// SN comparator^num1^separator/suffix^num2 -> the text written together ("<5", "1:128", "2+"). Each
+// part is checked so that the text splits back into the same parts on encode (writeValue).
+[[nodiscard]] Status readSn(const Segment& obx, Element sn, std::string& out) {
+  const std::string comparator = sn.comp(1).str();
+  const std::string num1 = sn.comp(2).str();
+  const std::string separator = sn.comp(3).str();
+  const std::string num2 = sn.comp(4).str();
+  if (!comparator.empty() && std::find(std::begin(kSnComparators), std::end(kSnComparators), comparator) ==
+                                 std::end(kSnComparators)) {
+    return Status::malformedMessage(obx.position(5, 1) + ": SN comparator is not one of > < >= <= = <>");
+  }
+  if (!num1.empty() && !isPlainNumber(num1))
+    return Status::malformedMessage(obx.position(5, 2) + ": SN value is not a number");
+  if (!separator.empty() &&
+      (separator.size() != 1 || kSnSeparators.find(separator[0]) == std::string_view::npos))
+    return Status::malformedMessage(obx.position(5, 3) + ": SN separator is not one of - + / . :");
+  if (!separator.empty() && num1.empty())
+    return Status::malformedMessage(obx.position(5, 2) + ": SN separator without a first number");
+  if (!num2.empty() && (separator.empty() || !isPlainNumber(num2)))
+    return Status::malformedMessage(obx.position(5, 4) +
+                                    ": SN second number without separator or not a number");
+  out = comparator + num1 + separator + num2;
+  return Status::ok();
+}
+
+// Splits a Quantity text into SN parts (the inverse of readSn): comparator, then the number, or
+// number, separator and an optional second number.
+void writeSn(SegmentBuilder& b, std::string_view v) {
+  size_t op = 0;
+  while (op < v.size() && (v[op] == '<' || v[op] == '>' || v[op] == '=')) ++op;
+  b.set(5, 1, v.substr(0, op));
+  v.remove_prefix(op);
+  if (!isPlainNumber(v)) {
+    for (size_t sep = v.find_first_of(kSnSeparators, 1); sep != std::string_view::npos;
+         sep = v.find_first_of(kSnSeparators, sep + 1)) {
+      const std::string_view second = v.substr(sep + 1);
+      if (isPlainNumber(v.substr(0, sep)) && (second.empty() || isPlainNumber(second))) {
+        b.set(5, 2, v.substr(0, sep)).set(5, 3, v.substr(sep, 1)).set(5, 4, second);
+        return;
+      }
+    }
+  }
+  b.set(5, 2, v);
+}
+
 // OBX-2 and OBX-5 -> value_type, value, value_coding.
 [[nodiscard]] Status readValue(const Segment& obx, model::ObservationT& o) {
   const std::string type = obx.str(2);
@@ -131,10 +184,7 @@ void parseRange(const std::string& text, model::ReferenceRangeT& range) {
       return Status::malformedMessage(obx.position(5) + ": NM value is not a number");
   } else if (type == "SN") {
     o.value_type = model::ValueType::Quantity;
-    o.value = value.comp(1).str() + value.comp(2).str() + value.comp(3).str() + value.comp(4).str();
-    if (!value.comp(2).empty() && !isNumber(value.comp(2).str())) {
-      return Status::malformedMessage(obx.position(5, 2) + ": SN value is not a number");
-    }
+    RETURN_IF_ERROR(readSn(obx, value, o.value));
   } else if (type == "ST" || type == "TX" || type == "FT" || type == "TM") {
     o.value_type = model::ValueType::Text;
     o.value = value.str();
@@ -160,22 +210,13 @@ void parseRange(const std::string& text, model::ReferenceRangeT& range) {
 void writeValue(SegmentBuilder& b, const model::ObservationT& o) {
   switch (o.value_type) {
     case model::ValueType::Quantity: {
-      std::string_view v = o.value;
+      const std::string_view v = o.value;
       if (v.empty() || (isNumber(v) && v.find_first_of("<>=") == std::string_view::npos)) {
         b.set(2, "NM").set(5, v);
         return;
       }
       b.set(2, "SN");
-      size_t op = 0;
-      while (op < v.size() && (v[op] == '<' || v[op] == '>' || v[op] == '=')) ++op;
-      b.set(5, 1, v.substr(0, op));
-      v.remove_prefix(op);
-      size_t sep = v.find_first_of(":-/+", 1);
-      if (sep != std::string_view::npos && isNumber(v.substr(0, sep)) && isNumber(v.substr(sep + 1))) {
-        b.set(5, 2, v.substr(0, sep)).set(5, 3, v.substr(sep, 1)).set(5, 4, v.substr(sep + 1));
-      } else {
-        b.set(5, 2, v);
-      }
+      writeSn(b, v);
       return;
     }
     case model::ValueType::Text:

@@ -1,0 +1,71 @@
+// Regressions found by fuzz/hl7v2_fuzz: what decodes must encode and decode back to the same
+// envelope, and the encoding must be a fixed point after one trip.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "adapters/hl7v2/codec.h"
+
+namespace metrogw::adapters {
+namespace {
+
+using model::EnvelopeT;
+
+constexpr std::string_view kOruHead =
+    "MSH|^~\\&|LIS|WHYY|||20240301081530||ORU^R01^ORU_R01|M1|P|2.5\rOBR|1||R1|WBC^White cells^L\r";
+
+// Decodes `text`, then checks decode(encode(x)) == x and encode(decode(encode(x))) == encode(x).
+EnvelopeT decodeStable(const std::string& text) {
+  auto env = hl7v2Codec().decode(text);
+  EXPECT_TRUE(env.isOk()) << env.status().message();
+  if (!env.isOk()) return {};
+  auto encoded = hl7v2Codec().encode(*env);
+  EXPECT_TRUE(encoded.isOk()) << encoded.status().message();
+  if (!encoded.isOk()) return {};
+  auto again = hl7v2Codec().decode(*encoded);
+  EXPECT_TRUE(again.isOk()) << again.status().message() << "\n" << *encoded;
+  if (!again.isOk()) return {};
+  EXPECT_TRUE(*again == *env) << *encoded;
+  auto encoded2 = hl7v2Codec().encode(*again);
+  EXPECT_TRUE(encoded2.isOk() && *encoded2 == *encoded) << *encoded;
+  return std::move(env).value();
+}
+
+std::string snValue(const std::string& obx5) {
+  const EnvelopeT env = decodeStable(std::string(kOruHead) + "OBX|1|SN|X^Y||" + obx5 + "\r");
+  const model::LabReportT* r = env.body.AsLabReport();
+  if (r == nullptr || r->observations.size() != 1) return "<no observation>";
+  EXPECT_EQ(r->observations[0]->value_type, model::ValueType::Quantity);
+  return r->observations[0]->value;
+}
+
+// SN (structured numeric) parts are joined into the Quantity text and split again on encode; every
+// form HL7 defines (comparator, ratio, range, suffix) must come back as written.
+TEST(Hl7v2FuzzRegression, StructuredNumericFormsRoundTrip) {
+  EXPECT_EQ(snValue("^1^:^128"), "1:128");
+  EXPECT_EQ(snValue(">=^5"), ">=5");
+  EXPECT_EQ(snValue("<^0.5"), "<0.5");
+  EXPECT_EQ(snValue("^3.5^-^9.5"), "3.5-9.5");
+  EXPECT_EQ(snValue("^-2^-^-1"), "-2--1");
+  EXPECT_EQ(snValue("^2^+"), "2+");  // suffix form (e.g. a 2+ urine dipstick)
+  EXPECT_EQ(snValue("<>"), "<>");
+  EXPECT_EQ(snValue("^1^.^5"), "1.5");
+}
+
+// Found by hl7v2_fuzz (crash a1e14a54): an SN whose comparator was a URL (taken from an RP value)
+// decoded to "https://testurl.comimagePICT" and encoded as an SN number that the decoder refused.
+TEST(Hl7v2FuzzRegression, StructuredNumericWithTextIsRefused) {
+  const auto bad = [](const std::string& obx5) {
+    auto env = hl7v2Codec().decode(std::string(kOruHead) + "OBX|1|SN|X^Y||" + obx5 + "\r");
+    return env.isOk() ? std::string("<decoded>") : env.status().message();
+  };
+  EXPECT_EQ(bad("https://testurl.com^^image^PICT"), "OBX[1]-5.1: SN comparator is not one of > < >= <= = <>");
+  EXPECT_EQ(bad("^5x"), "OBX[1]-5.2: SN value is not a number");
+  EXPECT_EQ(bad("^1^x^2"), "OBX[1]-5.3: SN separator is not one of - + / . :");
+  EXPECT_EQ(bad("^^:^2"), "OBX[1]-5.2: SN separator without a first number");
+  EXPECT_EQ(bad("^1^^2"), "OBX[1]-5.4: SN second number without separator or not a number");
+  EXPECT_EQ(bad("^1^:^2a"), "OBX[1]-5.4: SN second number without separator or not a number");
+}
+
+}  // namespace
+}  // namespace metrogw::adapters
