@@ -155,9 +155,11 @@ void writeIi(XmlWriter& w, std::string_view name, const model::IdentifierT& id) 
   w.close();
 }
 
+std::string_view codeAttr(pugi::xml_node node) { return trim(attr(node, "code")); }
+
 model::CodingT readCd(pugi::xml_node node) {
   model::CodingT c;
-  c.code = attr(node, "code");
+  c.code = codeAttr(node);
   c.system = attr(node, "codeSystem");
   c.display = attr(node, "displayName");
   if (c.display.empty()) c.display = attr(child(node, "displayName"), "value");
@@ -189,9 +191,7 @@ std::string readName(pugi::xml_node node) {
     if (n == "part") out += attr(c, "value");
     if (n == "family" || n == "given") out += text(c);
   }
-  const size_t b = out.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  return out.substr(b, out.find_last_not_of(" \t\r\n") - b + 1);
+  return std::string(trim(out));
 }
 
 void writeName(XmlWriter& w, std::string_view name, std::string_view value, Style style) {

@@ -129,14 +129,17 @@ std::string_view attr(pugi::xml_node node, std::string_view local) {
   return {};
 }
 
+std::string_view trim(std::string_view s) {
+  const size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
 std::string_view text(pugi::xml_node node) {
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
     if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
-      std::string_view v(c.value());
-      const size_t b = v.find_first_not_of(" \t\r\n");
-      if (b == std::string_view::npos) continue;
-      const size_t e = v.find_last_not_of(" \t\r\n");
-      return v.substr(b, e - b + 1);
+      const std::string_view v = trim(c.value());
+      if (!v.empty()) return v;
     }
   }
   return {};

@@ -37,6 +37,8 @@ inline constexpr size_t kMaxDepth = 64;
 [[nodiscard]] std::string_view attr(pugi::xml_node node, std::string_view local);
 // Text content of an element (first PCDATA/CDATA child), trimmed.
 [[nodiscard]] std::string_view text(pugi::xml_node node);
+// `s` without leading and trailing XML whitespace (space, tab, CR, LF).
+[[nodiscard]] std::string_view trim(std::string_view s);
 // xsi:type without its prefix ("CD", "PQ", ...).
 [[nodiscard]] std::string_view xsiType(pugi::xml_node node);
 

@@ -1,0 +1,70 @@
+// Regressions found by fuzz/hl7v3_fuzz: what decodes must encode, and the encoding must decode back
+// to the same canonical envelope.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "adapters/hl7v3/codec.h"
+#include "tests/adapters/hl7v3/test_util.h"
+
+namespace metrogw::adapters {
+namespace {
+
+using hl7v3::testing::jsonOf;
+
+// A C0007 document whose lab section holds `entries`.
+std::string labDocument(const std::string& entries) {
+  return "<ClinicalDocument xmlns=\"urn:hl7-org:v3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+         "<code code=\"C0007\"/><recordTarget><patientRole><patient/></patientRole></recordTarget>"
+         "<component><structuredBody><component><section>" +
+         entries + "</section></component></structuredBody></component></ClinicalDocument>";
+}
+
+model::EnvelopeT decodeStable(const std::string& text) {
+  auto env = hl7v3CdaCodec().decode(text);
+  EXPECT_TRUE(env.isOk()) << env.status().message();
+  if (!env.isOk()) return {};
+  auto xml = hl7v3CdaCodec().encode(*env);
+  EXPECT_TRUE(xml.isOk()) << xml.status().message();
+  if (!xml.isOk()) return {};
+  auto back = hl7v3CdaCodec().decode(*xml);
+  EXPECT_TRUE(back.isOk()) << back.status().message() << "\n" << *xml;
+  if (!back.isOk()) return {};
+  EXPECT_TRUE(*back == *env) << jsonOf(*env) << "\n" << jsonOf(*back) << "\n" << *xml;
+  return std::move(env).value();
+}
+
+// Found by hl7v3_fuzz (crash bfe8bd71): a direct result whose code attribute ended in a space and
+// had no system was written back as an ST item value, whose text is read trimmed. Codes (cs tokens)
+// are now read trimmed wherever they come from.
+TEST(Hl7v3FuzzRegression, CodeWithSurroundingSpaceReadsTrimmed) {
+  const model::EnvelopeT env = decodeStable(labDocument(
+      "<entry><observation><code code=\"DE04.50.001. \"/>"
+      "<value xsi:type=\"CD\" code=\" 1 \" codeSystem=\"2.16.156.10011.2.3.1.85\" displayName=\"A型\"/>"
+      "</observation></entry>"));
+  const model::LabReportT* r = env.body.AsLabReport();
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->observations.size(), 1u);
+  const model::ObservationT& o = *r->observations[0];
+  ASSERT_TRUE(o.code && o.code->coding);
+  EXPECT_EQ(o.code->coding->code, "DE04.50.001.");
+  EXPECT_EQ(o.code->coding->system, "");
+  EXPECT_EQ(o.value_type, model::ValueType::Coded);
+  EXPECT_EQ(o.value, "1");
+  ASSERT_NE(o.value_coding, nullptr);
+  EXPECT_EQ(o.value_coding->code, "1");
+  EXPECT_EQ(o.value_coding->display, "A型");
+}
+
+// A code of white space only is no code: the observation is not a direct result.
+TEST(Hl7v3FuzzRegression, BlankCodeIsNoResult) {
+  const model::EnvelopeT env =
+      decodeStable(labDocument("<entry><observation><code code=\" \"/><value xsi:type=\"ST\">x</value>"
+                               "</observation></entry>"));
+  const model::LabReportT* r = env.body.AsLabReport();
+  ASSERT_NE(r, nullptr);
+  EXPECT_TRUE(r->observations.empty());
+}
+
+}  // namespace
+}  // namespace metrogw::adapters
