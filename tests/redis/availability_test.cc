@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "observability/metrics.h"
 #include "redis/client.h"
 #include "tests/redis/test_util.h"
 
@@ -111,7 +112,8 @@ TEST_F(RedisClientTest, CommandTimesOutWhileTheServerIsStoppedThenReconnects) {
   Options o = options();
   o.command_timeout = 200ms;
   o.timeouts_before_reconnect = 3;
-  auto c = readyClient(o);
+  observability::Registry registry(1);
+  auto c = readyClient(o, &registry);
   server_.pause();
 
   Result one;
@@ -134,6 +136,12 @@ TEST_F(RedisClientTest, CommandTimesOutWhileTheServerIsStoppedThenReconnects) {
   ASSERT_TRUE(runUntil(d_, [&] { return c->state() == State::kReady; }));
   EXPECT_EQ(call(*c, {"PING"})->str, "PONG");
   EXPECT_EQ(one.calls, 1);  // the late reply to the first GET went nowhere
+
+  const auto commands = registry.addCounter("metrogw_redis_commands_total", "", {"result"});
+  EXPECT_EQ(registry.counter(commands, 0, {"timeout"}).value.load(), 3U);
+  EXPECT_EQ(registry.counter(commands, 0, {"ok"}).value.load(), 1U);
+  const auto reconnects = registry.addCounter("metrogw_redis_reconnects_total", "", {});
+  EXPECT_GE(registry.counter(reconnects, 0, {}).value.load(), 1U);
 }
 
 TEST_F(RedisClientTest, StuckDuringHandshakeHitsConnectTimeout) {
