@@ -11,7 +11,8 @@
 //   resourceExhausted    Options::max_pending commands already in flight;
 //   invalidArgument      empty command, or one that would break the request/reply pairing
 //                        (SUBSCRIBE family, MONITOR, SYNC/PSYNC, CLIENT REPLY).
-// Callers degrade rather than queue: nothing is buffered while the server is away.
+// Callers degrade rather than queue: nothing is buffered while the server is away. An empty
+// callback makes the command fire-and-forget.
 //
 // Re-entrancy: callbacks may issue commands, call stop(), or destroy the Client.
 //
@@ -62,7 +63,7 @@ struct Options {
   std::chrono::milliseconds reconnect_min{100};  // exponential backoff + jitter
   std::chrono::milliseconds reconnect_max{5000};
   uint32_t max_pending = 10000;            // commands in flight; beyond: fail fast (resourceExhausted)
-  uint32_t timeouts_before_reconnect = 3;  // consecutive command timeouts → drop and reconnect
+  uint32_t timeouts_before_reconnect = 3;  // consecutive command timeouts → drop and reconnect; 0: never
 };
 
 enum class State { kConnecting, kReady, kDown };  // kDown: not connected, waiting to retry
