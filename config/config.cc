@@ -7,8 +7,9 @@ namespace metrogw::config {
 namespace {
 
 bool holdsAny(const std::vector<std::string>& held, const std::vector<std::string>& wanted) {
-  return std::any_of(wanted.begin(), wanted.end(),
-                     [&](const std::string& w) { return std::find(held.begin(), held.end(), w) != held.end(); });
+  return std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
+    return std::find(held.begin(), held.end(), w) != held.end();
+  });
 }
 
 }  // namespace
@@ -23,8 +24,9 @@ const Cluster* Config::findCluster(const std::string& name) const {
 bool Config::callerMayUse(const Route& route, std::string_view caller, const Listener& listener) const {
   if (route.scopes.empty()) return true;
   if (caller.empty()) return holdsAny(listener.anonymous_scopes, route.scopes);
-  return std::any_of(partners.begin(), partners.end(),
-                     [&](const Partner& p) { return p.subject == caller && holdsAny(p.scopes, route.scopes); });
+  return std::any_of(partners.begin(), partners.end(), [&](const Partner& p) {
+    return p.subject == caller && holdsAny(p.scopes, route.scopes);
+  });
 }
 
 const Peer* Federation::findPeer(std::string_view city) const {

@@ -134,12 +134,12 @@ struct Redis {
 
 // Cross-city patient identity (`identity:`).
 struct Identity {
-  std::string key_file;             // person-token keys (identity/token.h); required
-  bool reject_bad_check = true;     // check_digit: reject | flag
-  Millis cache_ttl{24 * 3'600'000};  // a confirmed cross-reference stays cached this long
-  Millis negative_ttl{60'000};      // "known nowhere" and partial answers: this long
-  Millis local_cache_ttl{0};        // in-process cache in front of Redis; 0: off
-  uint32_t local_cache_entries = 10'000;  // per worker
+  std::string key_file;                      // person-token keys (identity/token.h); required
+  bool reject_bad_check = true;              // check_digit: reject | flag
+  Millis cache_ttl{24 * 3'600'000};          // a confirmed cross-reference stays cached this long
+  Millis negative_ttl{60'000};               // "known nowhere" and partial answers: this long
+  Millis local_cache_ttl{0};                 // in-process cache in front of Redis; 0: off
+  uint32_t local_cache_entries = 10'000;     // per worker
   std::optional<Millis> discovery_deadline;  // default: federation.deadline_ms
 };
 
@@ -188,7 +188,8 @@ struct Config {
   [[nodiscard]] const Cluster* findCluster(const std::string& name) const;
   // True when `route` needs no scope, or the caller holds one of its scopes: as a partner (by
   // its verified client subject) or, without a certificate, through the listener's anonymous ones.
-  [[nodiscard]] bool callerMayUse(const Route& route, std::string_view caller, const Listener& listener) const;
+  [[nodiscard]] bool callerMayUse(const Route& route, std::string_view caller,
+                                  const Listener& listener) const;
 };
 
 using ConfigPtr = std::shared_ptr<const Config>;

@@ -12,8 +12,8 @@ cd "$ROOT"
 
 BUILD_DIR="${BUILD_DIR:-build}"
 readonly BUILD_DIR
-readonly FORMAT_DIRS=(common config observability gateway model adapters federation sim app tests fuzz bench)
-readonly TIDY_DIRS=(common config observability gateway model adapters federation sim app)
+readonly FORMAT_DIRS=(common config observability gateway model adapters federation redis identity sim app tests fuzz bench)
+readonly TIDY_DIRS=(common config observability gateway model adapters federation redis identity sim app)
 JOBS="$(nproc)"
 readonly JOBS
 

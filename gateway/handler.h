@@ -60,8 +60,8 @@ struct WorkerContext {
   uint32_t worker_index;
   Dispatcher& dispatcher;
   std::string node_name;
-  HttpClient& client;                         // outbound requests through configured clusters
-  std::function<config::ConfigPtr()> config;  // the configuration in force now (changes on reload)
+  HttpClient& client;                          // outbound requests through configured clusters
+  std::function<config::ConfigPtr()> config;   // the configuration in force now (changes on reload)
   observability::Registry* metrics = nullptr;  // shard = worker_index; null in some unit tests
 };
 

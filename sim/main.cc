@@ -29,7 +29,8 @@ int printResidents(const char* seed_text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && std::string_view(argv[1]) == "residents") return printResidents(argc >= 3 ? argv[2] : nullptr);
+  if (argc >= 2 && std::string_view(argv[1]) == "residents")
+    return printResidents(argc >= 3 ? argv[2] : nullptr);
   auto options = metrogw::sim::parseArgs(argc, argv);
   if (!options.isOk()) {
     std::fprintf(stderr, "metrogw-sim: %s (see --help)\n", options.status().message().c_str());

@@ -64,9 +64,9 @@ inline constexpr int kMetroResidents = 24;
 struct MetroResident {
   std::string resident_id;
   std::string name;
-  std::string birth_date;       // YYYY-MM-DD
+  std::string birth_date;           // YYYY-MM-DD
   std::vector<std::string> cities;  // home first
-  std::string conflict_city;    // "" or the city with the wrong birth date
+  std::string conflict_city;        // "" or the city with the wrong birth date
 };
 [[nodiscard]] std::vector<MetroResident> metroResidents(uint64_t seed);
 

@@ -1,6 +1,6 @@
 // Residents of a simulated world: valid GB 11643 resident IDs, health cards, phones, addresses.
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
 #include "sim/model_util.h"
@@ -57,7 +57,8 @@ struct Person {
   return who;
 }
 
-[[nodiscard]] model::PatientT makePatient(World& w, Rng& rng, std::set<std::string>& used_ids, const Person& who) {
+[[nodiscard]] model::PatientT makePatient(World& w, Rng& rng, std::set<std::string>& used_ids,
+                                          const Person& who) {
   model::PatientT p;
   do {
     p.id = w.city.prefix + "-PT" + digits(rng, 7);
@@ -111,7 +112,8 @@ std::vector<MetroResident> metroResidents(uint64_t seed) {
 void buildPatients(World& w) {
   Rng rng(w.options.seed, "patients:" + w.city.prefix);
   std::set<std::string> used;
-  for (int i = 0; i < w.options.patients; ++i) w.patients.push_back(makePatient(w, rng, used, drawPerson(rng, w.city)));
+  for (int i = 0; i < w.options.patients; ++i)
+    w.patients.push_back(makePatient(w, rng, used, drawPerson(rng, w.city)));
   // The metro residents this platform knows, drawn again from the same seed so the person matches.
   Rng metro(w.options.seed, "metro-residents");
   const std::vector<MetroResident> residents = metroResidents(w.options.seed);

@@ -55,7 +55,8 @@ void readCheckDigit(const MapReader& m, Identity& out, const LoadContext& ctx) {
 
 }  // namespace
 
-void readScopes(const MapReader& m, std::string_view key, std::vector<std::string>& out, const LoadContext& ctx) {
+void readScopes(const MapReader& m, std::string_view key, std::vector<std::string>& out,
+                const LoadContext& ctx) {
   for (auto& [scope, at] : m.readStringList(key)) {
     if (!isScopeName(scope)) {
       ctx.reader.error(at, "scope '" + scope + "' must be 1..64 of a-z 0-9 : . - _");
@@ -66,12 +67,13 @@ void readScopes(const MapReader& m, std::string_view key, std::vector<std::strin
 }
 
 void readPartners(const MapReader& root, LoadContext& ctx) {
-  root.forEach("partners", [&](const YAML::Node& node, const Where& where) { readPartner(node, where, ctx); });
+  root.forEach("partners",
+               [&](const YAML::Node& node, const Where& where) { readPartner(node, where, ctx); });
 }
 
 void readRedis(const MapReader& root, LoadContext& ctx) {
-  const auto m = root.map("redis", {"address", "password_file", "db", "connect_timeout_ms", "command_timeout_ms",
-                                    "key_prefix"});
+  const auto m = root.map(
+      "redis", {"address", "password_file", "db", "connect_timeout_ms", "command_timeout_ms", "key_prefix"});
   if (!m || !m->valid()) return;
   Redis out;
   readRedisAddress(*m, out, ctx);
@@ -99,7 +101,8 @@ void readIdentity(const MapReader& root, LoadContext& ctx) {
   }
   m->readInt("local_cache_entries", out.local_cache_entries, 1, 10'000'000);
   if (Millis d{}; m->readMillis("discovery_deadline_ms", d)) out.discovery_deadline = d;
-  if (!ctx.config.federation) ctx.reader.error(m->where(), "identity needs a federation section (cities to ask)");
+  if (!ctx.config.federation)
+    ctx.reader.error(m->where(), "identity needs a federation section (cities to ask)");
   ctx.config.identity = std::move(out);
 }
 

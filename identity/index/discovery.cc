@@ -30,14 +30,15 @@ void discover(federation::NodeContext& node, std::chrono::milliseconds deadline,
   federation::fanOut(
       node.worker().dispatcher, node.allCities(), deadline,
       [&node, state, request](const std::string& city, federation::EnvelopeCallback city_done) {
-        node.ask(city, request, [state, city, city_done = std::move(city_done)](StatusOr<model::EnvelopeT> answer) {
-          if (!state->finished && answer.isOk()) {
-            if (const auto* result = answer->body.AsSearchResult()) {
-              matchCity(city, *result, state->subject, nowUnix(), state->ref);
-            }
-          }
-          city_done(std::move(answer));
-        });
+        node.ask(city, request,
+                 [state, city, city_done = std::move(city_done)](StatusOr<model::EnvelopeT> answer) {
+                   if (!state->finished && answer.isOk()) {
+                     if (const auto* result = answer->body.AsSearchResult()) {
+                       matchCity(city, *result, state->subject, nowUnix(), state->ref);
+                     }
+                   }
+                   city_done(std::move(answer));
+                 });
       },
       [state, done = std::move(done)](model::SearchResultT merged) {
         state->finished = true;

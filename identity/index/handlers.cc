@@ -42,8 +42,9 @@ class IdentityHandler : public gateway::LocalHandler {
   // Checks the service is usable; answers the problem and returns false otherwise.
   bool ready(const LocalRequest& request, Respond& respond) {
     if (Status s = service_->ready(); !s.isOk()) {
-      respond(LocalResponse::problem(Problem::kNotImplemented, "identity is not available on this node: " +
-                                                                    s.message(), request.request_id));
+      respond(LocalResponse::problem(Problem::kNotImplemented,
+                                     "identity is not available on this node: " + s.message(),
+                                     request.request_id));
       return false;
     }
     return true;
@@ -53,8 +54,8 @@ class IdentityHandler : public gateway::LocalHandler {
     std::string t = paramOf(request, "token");
     auto parts = parseToken(t);
     if (!parts.isOk()) {
-      respond(LocalResponse::problem(Problem::kInvalidParameter, parts.status().message(),
-                                     request.request_id));
+      respond(
+          LocalResponse::problem(Problem::kInvalidParameter, parts.status().message(), request.request_id));
       return "";
     }
     if (!service_->keyring().knowsKeyId(parts->key_id)) {
@@ -78,17 +79,17 @@ class ResolveHandler final : public IdentityHandler {
       return;
     }
     const bool flagged = std::get<ParsedResolve>(parsed).check_flagged;
-    service_->resolve(std::get<ParsedResolve>(parsed).subject,
-                      [respond = std::move(respond), id = std::string(request.request_id),
-                       flagged](StatusOr<Resolved> r) {
-                        if (!r.isOk()) {
-                          respond(LocalResponse::problem(problemFor(r.status()), r.status().message(), id));
-                          return;
-                        }
-                        LocalResponse out = LocalResponse::json(200, toJson(r->token, *r->ref, r->source));
-                        if (flagged) out.headers.add("X-Metrogw-Identifier-Flag", "check-character");
-                        respond(std::move(out));
-                      });
+    service_->resolve(
+        std::get<ParsedResolve>(parsed).subject,
+        [respond = std::move(respond), id = std::string(request.request_id), flagged](StatusOr<Resolved> r) {
+          if (!r.isOk()) {
+            respond(LocalResponse::problem(problemFor(r.status()), r.status().message(), id));
+            return;
+          }
+          LocalResponse out = LocalResponse::json(200, toJson(r->token, *r->ref, r->source));
+          if (flagged) out.headers.add("X-Metrogw-Identifier-Flag", "check-character");
+          respond(std::move(out));
+        });
   }
 };
 
@@ -99,13 +100,14 @@ class XrefHandler final : public IdentityHandler {
     if (!ready(request, respond)) return;
     const std::string t = token(request, respond);
     if (t.empty()) return;
-    service_->lookup(t, [respond = std::move(respond), id = std::string(request.request_id)](StatusOr<Resolved> r) {
-      if (!r.isOk()) {
-        respond(LocalResponse::problem(problemFor(r.status()), r.status().message(), id));
-        return;
-      }
-      respond(LocalResponse::json(200, toJson(r->token, *r->ref, r->source)));
-    });
+    service_->lookup(
+        t, [respond = std::move(respond), id = std::string(request.request_id)](StatusOr<Resolved> r) {
+          if (!r.isOk()) {
+            respond(LocalResponse::problem(problemFor(r.status()), r.status().message(), id));
+            return;
+          }
+          respond(LocalResponse::json(200, toJson(r->token, *r->ref, r->source)));
+        });
   }
 };
 
@@ -116,16 +118,17 @@ class ForgetHandler final : public IdentityHandler {
     if (!ready(request, respond)) return;
     const std::string t = token(request, respond);
     if (t.empty()) return;
-    service_->invalidate({t}, "api", [respond = std::move(respond), id = std::string(request.request_id)](Status s) {
-      if (!s.isOk()) {
-        respond(LocalResponse::problem(problemFor(s), s.message(), id));
-        return;
-      }
-      LocalResponse out;
-      out.status = 204;
-      out.content_type.clear();
-      respond(std::move(out));
-    });
+    service_->invalidate({t}, "api",
+                         [respond = std::move(respond), id = std::string(request.request_id)](Status s) {
+                           if (!s.isOk()) {
+                             respond(LocalResponse::problem(problemFor(s), s.message(), id));
+                             return;
+                           }
+                           LocalResponse out;
+                           out.status = 204;
+                           out.content_type.clear();
+                           respond(std::move(out));
+                         });
   }
 };
 
@@ -152,7 +155,8 @@ class PlatformEventsHandler final : public IdentityHandler {
     if (!ready(request, respond)) return;
     const std::string id(request.request_id);
     const adapters::Codec* codec = nullptr;
-    if (auto cfg = worker_config(); cfg && cfg->federation) codec = adapters::findCodec(cfg->federation->platform.dialect);
+    if (auto cfg = worker_config(); cfg && cfg->federation)
+      codec = adapters::findCodec(cfg->federation->platform.dialect);
     if (codec == nullptr) {
       respond(LocalResponse::problem(Problem::kNotImplemented, "this node has no platform dialect", id));
       return;
@@ -213,12 +217,15 @@ class ServicePerWorker {
 void registerHandlers(gateway::HandlerRegistry& registry) {
   auto shared = std::make_shared<SharedState>();
   auto services = std::make_shared<ServicePerWorker>(shared);
-  registry.add("patient-resolve",
-               [services](gateway::WorkerContext& w) { return std::make_unique<ResolveHandler>(services->get(w)); });
-  registry.add("patient-xref",
-               [services](gateway::WorkerContext& w) { return std::make_unique<XrefHandler>(services->get(w)); });
-  registry.add("patient-forget",
-               [services](gateway::WorkerContext& w) { return std::make_unique<ForgetHandler>(services->get(w)); });
+  registry.add("patient-resolve", [services](gateway::WorkerContext& w) {
+    return std::make_unique<ResolveHandler>(services->get(w));
+  });
+  registry.add("patient-xref", [services](gateway::WorkerContext& w) {
+    return std::make_unique<XrefHandler>(services->get(w));
+  });
+  registry.add("patient-forget", [services](gateway::WorkerContext& w) {
+    return std::make_unique<ForgetHandler>(services->get(w));
+  });
   registry.add("platform-events", [services](gateway::WorkerContext& w) {
     auto h = std::make_unique<PlatformEventsHandler>(services->get(w));
     h->worker_config = w.config;

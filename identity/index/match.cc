@@ -23,7 +23,8 @@ namespace {
       ResidentIdOptions lenient;
       lenient.check = CheckPolicy::kFlag;  // the platform's data, not ours to reject
       auto parsed = parseResidentId(ident->value, lenient);
-      if (const auto* r = std::get_if<ResidentId>(&parsed); r != nullptr && r->normalized == id.value) return true;
+      if (const auto* r = std::get_if<ResidentId>(&parsed); r != nullptr && r->normalized == id.value)
+        return true;
     } else if (ident->value == id.value) {
       return true;
     }

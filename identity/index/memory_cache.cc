@@ -2,7 +2,8 @@
 
 namespace metrogw::identity::index {
 
-std::shared_ptr<const CrossRef> MemoryCache::get(const std::string& token, uint64_t epoch, Clock::time_point now) {
+std::shared_ptr<const CrossRef> MemoryCache::get(const std::string& token, uint64_t epoch,
+                                                 Clock::time_point now) {
   const auto it = index_.find(token);
   if (it == index_.end()) return nullptr;
   if (it->second->epoch != epoch || it->second->expires <= now) {

@@ -22,8 +22,10 @@ class MemoryCache {
 
   [[nodiscard]] bool enabled() const { return ttl_.count() > 0 && max_entries_ > 0; }
   // The entry for `token` if present, fresh and stored under `epoch`.
-  [[nodiscard]] std::shared_ptr<const CrossRef> get(const std::string& token, uint64_t epoch, Clock::time_point now);
-  void put(const std::string& token, std::shared_ptr<const CrossRef> ref, uint64_t epoch, Clock::time_point now);
+  [[nodiscard]] std::shared_ptr<const CrossRef> get(const std::string& token, uint64_t epoch,
+                                                    Clock::time_point now);
+  void put(const std::string& token, std::shared_ptr<const CrossRef> ref, uint64_t epoch,
+           Clock::time_point now);
   void erase(const std::string& token);
   [[nodiscard]] size_t size() const { return index_.size(); }
 

@@ -9,7 +9,9 @@ namespace {
 
 using gateway::http::Problem;
 
-[[nodiscard]] RequestError unprocessable(std::string detail) { return {Problem::kUnprocessable, std::move(detail)}; }
+[[nodiscard]] RequestError unprocessable(std::string detail) {
+  return {Problem::kUnprocessable, std::move(detail)};
+}
 
 [[nodiscard]] bool isDate(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
@@ -45,28 +47,33 @@ struct RawIdentifier {
   RawIdentifier raw;
   const rapidjson::Value* ident = member(doc, "identifier");
   const bool has_resident = member(doc, "resident_id") != nullptr;
-  if ((ident != nullptr) == has_resident) return unprocessable("give exactly one of resident_id and identifier");
+  if ((ident != nullptr) == has_resident)
+    return unprocessable("give exactly one of resident_id and identifier");
   if (has_resident) {
     if (!stringMember(doc, "resident_id", raw.value)) return unprocessable("/resident_id: expected a string");
     return raw;
   }
   if (!ident->IsObject()) return unprocessable("/identifier: expected an object");
   std::string type;
-  if (!stringMember(*ident, "type", type) || type.empty()) return unprocessable("/identifier/type: expected a string");
+  if (!stringMember(*ident, "type", type) || type.empty())
+    return unprocessable("/identifier/type: expected a string");
   const auto t = idTypeFromName(type);
   if (!t) {
-    return unprocessable("/identifier/type: unknown type (resident-id, health-card, passport, hk-macau-permit, "
-                         "taiwan-permit, hospital-local)");
+    return unprocessable(
+        "/identifier/type: unknown type (resident-id, health-card, passport, hk-macau-permit, "
+        "taiwan-permit, hospital-local)");
   }
   raw.type = *t;
   if (!stringMember(*ident, "value", raw.value)) return unprocessable("/identifier/value: expected a string");
-  if (!stringMember(*ident, "assigner", raw.assigner)) return unprocessable("/identifier/assigner: expected a string");
+  if (!stringMember(*ident, "assigner", raw.assigner))
+    return unprocessable("/identifier/assigner: expected a string");
   return raw;
 }
 
 }  // namespace
 
-std::variant<ParsedResolve, RequestError> parseResolveBody(std::string_view body, const config::Identity& settings,
+std::variant<ParsedResolve, RequestError> parseResolveBody(std::string_view body,
+                                                           const config::Identity& settings,
                                                            const std::string& today) {
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseStopWhenDoneFlag>(body.data(), body.size());
@@ -89,9 +96,9 @@ std::variant<ParsedResolve, RequestError> parseResolveBody(std::string_view body
   options.resident.today = today;
   auto typed = parseTypedId(id.type, id.value, options);
   if (auto* e = std::get_if<IdError>(&typed)) {
-    return RequestError{Problem::kInvalidIdentifier,
-                        std::string(idTypeName(id.type)) + " rule '" + std::string(ruleName(e->rule)) +
-                            "' failed: " + e->message};
+    return RequestError{Problem::kInvalidIdentifier, std::string(idTypeName(id.type)) + " rule '" +
+                                                         std::string(ruleName(e->rule)) +
+                                                         "' failed: " + e->message};
   }
   out.subject.id = std::move(std::get<TypedId>(typed));
   if (id.type == IdType::kResidentId) {

@@ -54,7 +54,8 @@ void SharedState::logTransition(bool went_down) {
   const std::lock_guard<std::mutex> lock(log_mu_);
   if (went_down && !logged_degraded_) {
     logged_degraded_ = true;
-    log::warn("identity", "redis unreachable: degraded, patients resolve by discovery (slower) until it is back");
+    log::warn("identity",
+              "redis unreachable: degraded, patients resolve by discovery (slower) until it is back");
   } else if (!went_down && logged_degraded_ && ready >= clients) {
     logged_degraded_ = false;
     log::warn("identity", "redis reachable again on every worker: cache in use, degraded mode over");
@@ -85,7 +86,11 @@ struct Service::Flight {
 
 Service::Service(gateway::WorkerContext& worker, std::shared_ptr<SharedState> shared)
     : worker_(worker), shared_(std::move(shared)), node_(worker) {
-  if (worker_.metrics != nullptr) metrics_ = std::make_unique<Metrics>(*worker_.metrics, worker_.worker_index);
+  if (worker_.metrics != nullptr)
+    metrics_ = std::make_unique<Metrics>(*worker_.metrics, worker_.worker_index);
+  // Connect to Redis now, not at the first request, so the cache is ready when traffic comes. A
+  // failure here (e.g. an unreadable key file) is reported by ready() on every request instead.
+  (void)refresh();
 }
 
 Service::~Service() {
@@ -118,8 +123,9 @@ Status Service::refresh() {
     o.connect_timeout = now->redis->connect_timeout;
     o.command_timeout = now->redis->command_timeout;
     shared_->redisClientAdded();
-    redis_ = std::make_unique<redis::Client>(worker_.dispatcher, std::move(o), worker_.metrics, worker_.worker_index,
-                                             [this](redis::State s) { onRedisState(s); });
+    redis_ =
+        std::make_unique<redis::Client>(worker_.dispatcher, std::move(o), worker_.metrics,
+                                        worker_.worker_index, [this](redis::State s) { onRedisState(s); });
     redis_->start();
   }
   if (!metrics_) {
@@ -151,7 +157,9 @@ std::string Service::key(std::string_view kind, std::string_view token) const {
   return k;
 }
 
-bool Service::usable(const CrossRef& ref, const std::string& digest) const { return ref.demographics == digest; }
+bool Service::usable(const CrossRef& ref, const std::string& digest) const {
+  return ref.demographics == digest;
+}
 
 void Service::resolve(const Subject& subject, ResolvedCallback done) {
   if (Status s = refresh(); !s.isOk()) {
@@ -164,9 +172,8 @@ void Service::resolve(const Subject& subject, ResolvedCallback done) {
     auto ref = memory_.get(tokens.front(), shared_->epoch(), Clock::now());
     if (ref && usable(*ref, digest)) {
       metrics_->memory_hit.inc();
-      worker_.dispatcher.post([done = std::move(done), r = Resolved{tokens.front(), std::move(ref), Source::kMemory}] {
-        done(r);
-      });
+      worker_.dispatcher.post([done = std::move(done),
+                               r = Resolved{tokens.front(), std::move(ref), Source::kMemory}] { done(r); });
       return;
     }
     metrics_->memory_miss.inc();
@@ -241,9 +248,8 @@ void Service::lockOrWait(const std::string& flight_key) {
         if (reply.isOk() && reply->type == redis::Reply::Type::kNil) {
           metrics_->joined_node.inc();
           it->second->lock_until = Clock::now() + lock_ms;
-          it->second->poll = std::make_unique<Timer>(worker_.dispatcher.base(), [this, flight_key] {
-            pollValue(flight_key);
-          });
+          it->second->poll = std::make_unique<Timer>(worker_.dispatcher.base(),
+                                                     [this, flight_key] { pollValue(flight_key); });
           it->second->poll->enableOnce(kPollEvery);
           return;
         }
@@ -261,33 +267,33 @@ void Service::pollValue(const std::string& flight_key) {
     return;
   }
   const std::string& token = it->second->tokens.front();
-  redis_->command({"MGET", key("xref", token), key("xlock", token)},
-                  [this, alive = alive_, flight_key](StatusOr<redis::Reply> reply) {
-                    if (!*alive) return;
-                    auto it = flights_.find(flight_key);
-                    if (it == flights_.end()) return;
-                    Flight& f = *it->second;
-                    if (!reply.isOk() || reply->type != redis::Reply::Type::kArray || reply->elements.size() != 2) {
-                      metrics_->redis_error.inc();
-                      startDiscovery(flight_key);
-                      return;
-                    }
-                    const redis::Reply& value = reply->elements[0];
-                    if (value.type == redis::Reply::Type::kString) {
-                      auto ref = decode(value.str);
-                      if (ref.isOk() && usable(*ref, f.digest)) {
-                        auto shared = std::make_shared<const CrossRef>(std::move(ref.value()));
-                        memory_.put(f.tokens.front(), shared, shared_->epoch(), Clock::now());
-                        finish(flight_key, Resolved{f.tokens.front(), shared, Source::kRedis});
-                        return;
-                      }
-                    }
-                    if (reply->elements[1].type == redis::Reply::Type::kNil) {
-                      startDiscovery(flight_key);  // the holder finished without a usable entry
-                      return;
-                    }
-                    f.poll->enableOnce(kPollEvery);
-                  });
+  redis_->command({"MGET", key("xref", token), key("xlock", token)}, [this, alive = alive_, flight_key](
+                                                                         StatusOr<redis::Reply> reply) {
+    if (!*alive) return;
+    auto it = flights_.find(flight_key);
+    if (it == flights_.end()) return;
+    Flight& f = *it->second;
+    if (!reply.isOk() || reply->type != redis::Reply::Type::kArray || reply->elements.size() != 2) {
+      metrics_->redis_error.inc();
+      startDiscovery(flight_key);
+      return;
+    }
+    const redis::Reply& value = reply->elements[0];
+    if (value.type == redis::Reply::Type::kString) {
+      auto ref = decode(value.str);
+      if (ref.isOk() && usable(*ref, f.digest)) {
+        auto shared = std::make_shared<const CrossRef>(std::move(ref.value()));
+        memory_.put(f.tokens.front(), shared, shared_->epoch(), Clock::now());
+        finish(flight_key, Resolved{f.tokens.front(), shared, Source::kRedis});
+        return;
+      }
+    }
+    if (reply->elements[1].type == redis::Reply::Type::kNil) {
+      startDiscovery(flight_key);  // the holder finished without a usable entry
+      return;
+    }
+    f.poll->enableOnce(kPollEvery);
+  });
 }
 
 void Service::startDiscovery(const std::string& flight_key) {
@@ -332,12 +338,13 @@ void Service::store(const Flight& flight, const std::shared_ptr<const CrossRef>&
   if (!redisReady()) return;
   const bool complete_and_known = ref->incomplete.empty() && !ref->links.empty();
   const auto ttl = complete_and_known ? settings_->cache_ttl : settings_->negative_ttl;
-  redis_->command({"SET", key("xref", flight.tokens.front()), encode(*ref), "PX", std::to_string(ttl.count())},
-                  [this, alive = alive_](StatusOr<redis::Reply> reply) {
-                    if (*alive && (!reply.isOk() || reply->type == redis::Reply::Type::kError)) {
-                      metrics_->redis_error.inc();
-                    }
-                  });
+  redis_->command(
+      {"SET", key("xref", flight.tokens.front()), encode(*ref), "PX", std::to_string(ttl.count())},
+      [this, alive = alive_](StatusOr<redis::Reply> reply) {
+        if (*alive && (!reply.isOk() || reply->type == redis::Reply::Type::kError)) {
+          metrics_->redis_error.inc();
+        }
+      });
 }
 
 void Service::finish(const std::string& flight_key, StatusOr<Resolved> result) {
@@ -359,21 +366,24 @@ void Service::lookup(const std::string& token, ResolvedCallback done) {
   }
   if (auto ref = memory_.get(token, shared_->epoch(), Clock::now())) {
     metrics_->memory_hit.inc();
-    worker_.dispatcher.post([done = std::move(done), r = Resolved{token, std::move(ref), Source::kMemory}] { done(r); });
+    worker_.dispatcher.post(
+        [done = std::move(done), r = Resolved{token, std::move(ref), Source::kMemory}] { done(r); });
     return;
   }
   if (!redisReady()) {
     worker_.dispatcher.post([done = std::move(done)] {
-      done(Status::upstreamUnavailable("the identity cache (redis) is unavailable; resolve with the identifier"));
+      done(Status::upstreamUnavailable(
+          "the identity cache (redis) is unavailable; resolve with the identifier"));
     });
     return;
   }
-  redis_->command({"GET", key("xref", token)}, [this, alive = alive_, token, done = std::move(done)](
-                                                   StatusOr<redis::Reply> reply) {
+  redis_->command({"GET", key("xref", token)}, [this, alive = alive_, token,
+                                                done = std::move(done)](StatusOr<redis::Reply> reply) {
     if (!*alive) return;
     if (!reply.isOk()) {
       metrics_->redis_error.inc();
-      done(Status::upstreamUnavailable("the identity cache (redis) did not answer: " + reply.status().message()));
+      done(Status::upstreamUnavailable("the identity cache (redis) did not answer: " +
+                                       reply.status().message()));
       return;
     }
     auto ref = reply->type == redis::Reply::Type::kString ? decode(reply->str) : Status::notFound("");

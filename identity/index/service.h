@@ -83,7 +83,8 @@ class Service {
   void lookup(const std::string& token, ResolvedCallback done);
   // Drops the entry everywhere: Redis, and every worker's in-process cache (epoch). Fails with
   // upstreamUnavailable when Redis could not be reached (its entry may then outlive the call).
-  void invalidate(const std::vector<std::string>& tokens, const std::string& trigger, std::function<void(Status)> done);
+  void invalidate(const std::vector<std::string>& tokens, const std::string& trigger,
+                  std::function<void(Status)> done);
 
  private:
   struct Flight;

@@ -67,7 +67,8 @@ StatusOr<CrossRef> decode(std::string_view bytes) {
   }
   // Redis strings carry no alignment guarantee; the verifier and readers want 8-byte alignment.
   const std::string aligned(bytes);
-  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(aligned.data()), aligned.size(), 16, 100'000);
+  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(aligned.data()), aligned.size(), 16,
+                                 100'000);
   if (!xref::VerifyCrossReferenceBuffer(verifier)) {
     return Status::malformedMessage("cached cross-reference failed verification");
   }

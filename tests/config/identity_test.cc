@@ -88,8 +88,8 @@ TEST(IdentityConfigTest, ScopesDecideWhoMayCall) {
   EXPECT_TRUE(cfg->callerMayUse(guarded, "", main));       // anonymous scope on this listener
   EXPECT_FALSE(cfg->callerMayUse(guarded, "", partners));  // none there
   EXPECT_TRUE(cfg->callerMayUse(guarded, "CN=his", partners));
-  EXPECT_FALSE(cfg->callerMayUse(guarded, "CN=lis", partners));      // wrong scope
-  EXPECT_FALSE(cfg->callerMayUse(guarded, "CN=stranger", main));     // a certificate is not anonymous
+  EXPECT_FALSE(cfg->callerMayUse(guarded, "CN=lis", partners));   // wrong scope
+  EXPECT_FALSE(cfg->callerMayUse(guarded, "CN=stranger", main));  // a certificate is not anonymous
 }
 
 TEST(IdentityConfigTest, Errors) {

@@ -17,45 +17,10 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import SOURCE_DIR, Node, NodeTestCase, free_port, request  # noqa: E402
+from cities import CITIES, CONFIGS, GEN_NODE_CERTS, SIM_BIN, Sim  # noqa: E402,F401
 
-SIM_BIN = os.environ.get("METROGW_SIM_BIN", os.path.join(os.path.dirname(os.environ.get("METROGW_BIN", "")),
-                                                         "metrogw-sim"))
-GEN_NODE_CERTS = os.path.join(SOURCE_DIR, "deploy", "gen-node-certs.sh")
-CONFIGS = os.path.join(SOURCE_DIR, "deploy", "demo", "federation_configs.py")
-CITIES = [("nanjing", "3201", "fhir-r4"), ("wuhu", "3402", "hl7v2"), ("maanshan", "3405", "hl7v3-cda")]
 SCHEMA = os.path.join(SOURCE_DIR, "model", "schema", "metrogw.fbs")
 DEADLINE_MS = 1500
-
-
-class Sim:
-    """One metrogw-sim process; `port` is the one it printed in its ready line."""
-
-    def __init__(self, dialect, city, port):
-        self.proc = subprocess.Popen([SIM_BIN, "--dialect", dialect, "--city", city, "--port", str(port),
-                                      "--seed", "7"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        if not line:
-            raise AssertionError(f"metrogw-sim {dialect} exited: {self.proc.stderr.read()[-2000:]}")
-        ready = json.loads(line)
-        assert ready.get("event") == "ready", line
-        self.port = ready["port"]
-        threading.Thread(target=self.proc.stderr.read, daemon=True).start()
-        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        for stream in (self.proc.stdout, self.proc.stderr):
-            try:
-                stream.close()
-            except (OSError, ValueError):
-                pass  # a reader thread may be closing it at the same time
 
 
 class FederationTest(NodeTestCase):
