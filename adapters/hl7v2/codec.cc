@@ -33,6 +33,16 @@ using hl7v2::Segment;
 using hl7v2::SegmentBuilder;
 namespace in = hl7v2::internal;
 
+// MSH-9 type or trigger as shown in an error message: the raw (still escaped) text, printable ASCII
+// only and at most 16 characters, so that the message stays one short line whatever the field holds.
+[[nodiscard]] std::string shownCode(std::string_view raw) {
+  constexpr size_t kMax = 16;
+  std::string out;
+  for (const char c : raw.substr(0, kMax)) out.push_back(c >= 0x20 && c < 0x7F ? c : '?');
+  if (raw.size() > kMax) out += "...";
+  return out;
+}
+
 [[nodiscard]] StatusOr<model::EnvelopeT> decodeBody(const Message& msg, const std::string& type,
                                                     const std::string& trigger, model::EnvelopeT env) {
   const auto is = [&](std::string_view t, std::initializer_list<std::string_view> triggers) {
@@ -104,7 +114,9 @@ namespace in = hl7v2::internal;
     }
     env.body.Set(std::move(r));
   } else if (type != "ACK") {
-    return Status::invalidArgument("MSH[1]-9: unsupported message type " + type + "^" + trigger);
+    const Segment& msh = msg.msh();
+    return Status::invalidArgument("MSH[1]-9: unsupported message type " + shownCode(msh.get(9, 1).raw()) +
+                                   "^" + shownCode(msh.get(9, 2).raw()));
   }
   return env;
 }

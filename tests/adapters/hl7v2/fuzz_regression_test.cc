@@ -67,5 +67,16 @@ TEST(Hl7v2FuzzRegression, StructuredNumericWithTextIsRefused) {
   EXPECT_EQ(bad("^1^:^2a"), "OBX[1]-5.4: SN second number without separator or not a number");
 }
 
+// Found by hl7v2_fuzz: the unsupported-type error echoed MSH-9 unescaped, so "\.br\" in the type
+// put a line break into the message. It now shows the raw text, printable ASCII only, bounded.
+TEST(Hl7v2FuzzRegression, UnsupportedTypeErrorIsOneLine) {
+  auto env = hl7v2Codec().decode("MSH|^~\\&|||||||A\\.br\\B\\X0D\\^X|1|P|2.5\r");
+  ASSERT_FALSE(env.isOk());
+  EXPECT_EQ(env.status().message(), "MSH[1]-9: unsupported message type A\\.br\\B\\X0D\\^X");
+  env = hl7v2Codec().decode("MSH|^~\\&|||||||" + std::string(40, 'Z') + "^\x01|1|P|2.5\r");
+  ASSERT_FALSE(env.isOk());
+  EXPECT_EQ(env.status().message(), "MSH[1]-9: unsupported message type ZZZZZZZZZZZZZZZZ...^?");
+}
+
 }  // namespace
 }  // namespace metrogw::adapters
