@@ -306,12 +306,22 @@ void writeObx(MessageBuilder& mb, const model::ObservationT& o, int set_id) {
   return Status::ok();
 }
 
+// Appends the lines of one NTE to `target`. Blank lines are dropped, whether an NTE is empty or its
+// text holds them (\.br\\.br\): writeNotes writes one NTE per line and skips blank ones, so a note
+// reads back the same after a round trip.
 void appendNote(std::string& target, const Segment& nte) {
   std::string text = nte.str(3);
   if (text.empty() && nte.field(2).raw().size() > 1) text = nte.str(2);
-  if (text.empty()) return;
-  if (!target.empty()) target += '\n';
-  target += text;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) {
+      if (!target.empty()) target += '\n';
+      target.append(text, start, end - start);
+    }
+    start = end + 1;
+  }
 }
 
 }  // namespace
@@ -396,13 +406,12 @@ std::string readNotes(const Message& msg, size_t after) {
 }
 
 void writeNotes(MessageBuilder& mb, std::string_view text) {
-  if (text.empty()) return;
   int n = 0;
   size_t start = 0;
-  while (start <= text.size()) {
+  while (start < text.size()) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
-    mb.add("NTE").set(1, std::to_string(++n)).set(3, text.substr(start, end - start));
+    if (end > start) mb.add("NTE").set(1, std::to_string(++n)).set(3, text.substr(start, end - start));
     start = end + 1;
   }
 }

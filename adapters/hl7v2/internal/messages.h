@@ -63,8 +63,9 @@ void writeMsa(MessageBuilder& mb, std::string_view code, std::string_view in_rep
 void writeProblem(MessageBuilder& mb, const model::ProblemT& p, std::string_view in_reply_to);
 
 // NTE-3 texts of the NTE segments right after index `after` (NTE-2 when NTE-3 is empty and NTE-2
-// is not a one-letter source code), joined with LF.
+// is not a one-letter source code), joined with LF; blank lines are dropped.
 [[nodiscard]] std::string readNotes(const Message& msg, size_t after);
+// One NTE per non-blank line of `text`.
 void writeNotes(MessageBuilder& mb, std::string_view text);
 
 }  // namespace metrogw::adapters::hl7v2::internal

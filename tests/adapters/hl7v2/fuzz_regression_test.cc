@@ -67,6 +67,20 @@ TEST(Hl7v2FuzzRegression, StructuredNumericWithTextIsRefused) {
   EXPECT_EQ(bad("^1^:^2a"), "OBX[1]-5.4: SN second number without separator or not a number");
 }
 
+// Found by hl7v2_fuzz: a note with blank lines (\.br\\.br\ in NTE-3, or an empty NTE) was written as
+// one NTE per line including empty ones, which read back without them. Blank lines are now dropped
+// on both sides.
+TEST(Hl7v2FuzzRegression, NotesDropBlankLines) {
+  const EnvelopeT env = decodeStable(std::string(kOruHead) +
+                                     "NTE|1||\\.br\\a\\.br\\\\.br\\b\\.br\\\rNTE|2\rNTE|3|L|c\r"
+                                     "OBX|1|NM|X^Y||5\rNTE|1||d\\.br\\\r");
+  const model::LabReportT* r = env.body.AsLabReport();
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->conclusion, "a\nb\nc");
+  ASSERT_EQ(r->observations.size(), 1u);
+  EXPECT_EQ(r->observations[0]->note, "d");
+}
+
 // Found by hl7v2_fuzz: the unsupported-type error echoed MSH-9 unescaped, so "\.br\" in the type
 // put a line break into the message. It now shows the raw text, printable ASCII only, bounded.
 TEST(Hl7v2FuzzRegression, UnsupportedTypeErrorIsOneLine) {
