@@ -28,13 +28,15 @@
 # once (discovery over the federation, linked in all three cities), then "nanjing" must answer 200
 # with "source":"redis", "nanjing-cached" "source":"redis" then "source":"memory"; each of the 128 is
 # resolved once and then answered from Redis. After each resolve run (warm-up included), the node's
-# counters must show no discovery, no Redis error, and exactly one cache hit or single-flight join
-# per request wrk counted (at least; wrk does not count requests cut off at its end); the
+# counters must show no discovery, no Redis error, and at least one cache hit or single-flight join
+# per request wrk counted (a few more: wrk does not count the requests cut off at its end); the
 # run's line says how many requests joined a read in flight. Runs alternate proxy, resolve-redis,
 # resolve-redis-128, resolve-memory, ... (ROUNDS rounds), each preceded by a 2 s warm-up and driven
 # by wrk -t2 -c64. For each run it prints requests/s, p50/p99 latency and the node's CPU time
 # (utime + stime from /proc); then medians over the rounds. The last lines are the resolve/proxy
-# ratios of the median requests/s.
+# ratios of the median requests/s. A ratio above 1 is possible: the proxy path is two HTTP exchanges
+# (wrk to metrogw, metrogw to nginx) and the upstream nginx runs on the same cores, while a warm
+# resolve's back end is one Redis MGET (or none).
 #
 # Environment: METROGW_BIN (default build/metrogw), METROGW_SIM_BIN (metrogw-sim next to METROGW_BIN),
 # DURATION seconds per run (5), ROUNDS (2), KEEP_WORKDIR=1 keeps the temporary directory. If the
@@ -395,33 +397,31 @@ EOF
     die "no metro resident known to all three cities"
 }
 
-# resolve_source PORT: POSTs $WORK/one.json once; prints the answer's "source" if the status is 200
-# and the person is linked in all three cities with no conflict, else dies.
-resolve_source() {
-  local url="http://127.0.0.1:$1$RESOLVE_PATH" out
-  out="$(curl -sS --max-time 15 -w '\n%{http_code}' -H 'Content-Type: application/json' \
-    --data-binary "@$WORK/one.json" "$url" 2>&1)" || die "POST $url failed"
-  python3 - "$out" <<'EOF' || die "unexpected answer to POST $url"
-import json, sys
-text, _, status = sys.argv[1].rpartition("\n")
-try:
-    body = json.loads(text)
-except ValueError:
-    body = {}
-cities = sorted(c.get("city") for c in body.get("cities", []))
-if status != "200" or cities != ["3201", "3402", "3405"] or body.get("conflicts"):
-    sys.exit(f"bench: status {status}, cities {cities}, conflicts {body.get('conflicts')}, "
-             f"source {body.get('source')}")
-print(body["source"])
+# expect_sources NAME PORT SOURCE...: POSTs $WORK/one.json once per SOURCE, back to back (well
+# within the in-process cache's TTL); each answer must be 200, the person linked in all three cities
+# with no conflict, and come from that SOURCE.
+expect_sources() {
+  local name=$1 url="http://127.0.0.1:$2$RESOLVE_PATH"
+  shift 2
+  python3 - "$url" "$WORK/one.json" "$@" <<'EOF' || die "$name: unexpected answer to POST $RESOLVE_PATH"
+import json, sys, urllib.error, urllib.request
+url, path, expected = sys.argv[1], sys.argv[2], sys.argv[3:]
+with open(path, "rb") as f:
+    body = f.read().strip()
+for want in expected:
+    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=15) as r:
+            status, answer = r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        status, answer = e.code, {}
+    cities = sorted(c.get("city") for c in answer.get("cities", []))
+    got = (status, cities, answer.get("conflicts"), answer.get("source"))
+    if got != (200, ["3201", "3402", "3405"], [], want):
+        sys.exit("bench: expected 200, linked in 3 cities, no conflict, source %s; got %s, cities %s,"
+                 " conflicts %s, source %s" % ((want,) + got))
 EOF
-}
-
-# expect_source NAME PORT SOURCE: one resolve must be answered from SOURCE.
-expect_source() {
-  local source
-  source="$(resolve_source "$2")"
-  [[ $source == "$3" ]] || die "$1: resolve answered from '$source', expected '$3'"
-  progress "$1: POST $RESOLVE_PATH -> 200, linked in 3 cities, \"source\":\"$source\""
+  progress "$name: POST $RESOLVE_PATH -> 200, linked in 3 cities, sources: $*"
 }
 
 # warm_many PORT: resolves every request of $WORK/many.jsonl, 8 at a time: first each must be 200
@@ -663,10 +663,8 @@ main() {
   local port=${NODE_PORTS_nanjing[0]} admin=${NODE_PORTS_nanjing[2]}
   local cached_port=${NODE_PORTS_cached[0]} cached_admin=${NODE_PORTS_cached[2]}
   verify_proxy "http://127.0.0.1:$port/bench"
-  expect_source nanjing "$port" discovery
-  expect_source nanjing "$port" redis
-  expect_source nanjing-cached "$cached_port" redis
-  expect_source nanjing-cached "$cached_port" memory
+  expect_sources nanjing "$port" discovery redis
+  expect_sources nanjing-cached "$cached_port" redis memory
   warm_many "$port"
 
   printf 'identity benchmark: wrk -t%d -c%d -d%ds --latency, %d round(s), %d CPU(s), %s, redis %s\n' \
