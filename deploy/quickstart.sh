@@ -339,7 +339,10 @@ start_federation() {
   local certs="$STATE_DIR/certs" configs="$STATE_DIR/config" entry name city dialect main admin platform
   log "generating node certificates in ${certs#"$ROOT"/}/ and configs in ${configs#"$ROOT"/}/"
   "$ROOT/deploy/gen-node-certs.sh" "$certs" nanjing wuhu maanshan
-  python3 "$ROOT/deploy/demo/federation_configs.py" "$configs" "$certs"
+  # The person-token key the three nodes share (identity/token.h): a fresh one per demo.
+  (umask 077 && printf 'k%s %s\n' "$(date +%Y%m)" "$(openssl rand -hex 32)" >"$STATE_DIR/person-token.keys")
+  python3 "$ROOT/deploy/demo/federation_configs.py" "$configs" "$certs" \
+    --redis "127.0.0.1:$REDIS_PORT" --key-file "$STATE_DIR/person-token.keys"
   for entry in "${CITIES[@]}"; do
     read -r name city dialect main admin platform <<<"$entry"
     log "starting the $name platform simulator ($dialect, city $city) on 127.0.0.1:$platform"
@@ -362,6 +365,7 @@ print_federation() {
 The federation is running (stop it with deploy/quickstart.sh --stop):
   Nanjing   node http://127.0.0.1:8201/v1/slots?department=04.03   admin http://127.0.0.1:9201/metrics
   Wuhu      node http://127.0.0.1:8202/v1/hospitals                admin http://127.0.0.1:9202/metrics
+            POST http://127.0.0.1:8202/v1/patients/\$resolve  (metro residents: $SIM_BIN residents)
   Ma'anshan node http://127.0.0.1:8203/v1/slots?department=04.03   admin http://127.0.0.1:9203/metrics
   platform simulators 127.0.0.1:7201 (FHIR R4, /fhir), 127.0.0.1:7202 (HL7 v2, MLLP), 127.0.0.1:7203 (HL7 v3, /hip)
   redis 127.0.0.1:$REDIS_PORT; logs, configs and certificates in ${STATE_DIR#"$ROOT"/}/
@@ -382,7 +386,7 @@ run_federation() {
   check_ports_free 8201 8202 8203 "${FEDERATION_PORTS[@]}" 9201 9202 9203 7201 7202 7203 "$REDIS_PORT"
   start_redis
   start_federation
-  python3 "$ROOT/deploy/demo/scenario.py" --wuhu http://127.0.0.1:8202 || rc=$?
+  python3 "$ROOT/deploy/demo/scenario.py" --wuhu http://127.0.0.1:8202 --sim "$SIM_BIN" || rc=$?
   show_metrics 9202
   if [[ $once == 1 ]]; then
     stop_all

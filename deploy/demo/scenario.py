@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
 """The quickstart scenario, run against a started three-city federation.
 
-    scenario.py [--wuhu http://127.0.0.1:8202] [--department 04.03]
+    scenario.py [--wuhu http://127.0.0.1:8202] [--department 04.03] [--sim build/metrogw-sim]
 
 A doctor in Wuhu, through the Wuhu node's north API:
   1. searches Nanjing orthopaedics (04.03) slots and sees them (served by the Nanjing node from
      its FHIR R4 platform, over the mTLS federation link);
   2. opens the metro hospital directory and sees the hospitals of all three cities (Nanjing FHIR,
-     Wuhu HL7 v2 over MLLP, Ma'anshan HL7 v3) in one answer.
-Prints what it sees; exit 0 when both steps behave, 1 with the reason otherwise.
+     Wuhu HL7 v2 over MLLP, Ma'anshan HL7 v3) in one answer;
+  3. resolves a patient known to all three cities' platforms (a simulated metro resident) to a person
+     token and the local patient number in each city, discovered across the federation and then
+     answered from the Wuhu node's Redis.
+Prints what it sees (resident IDs masked); exit 0 when every step behaves, 1 with the reason otherwise.
 """
 import argparse
 import collections
 import json
+import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -78,12 +82,46 @@ def step_directory(base):
     return 0
 
 
+def post(url, body):
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=15) as r:
+            return r.status, json.loads(r.read().decode("utf-8"))
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read().decode("utf-8") or "{}")
+
+
+def step_identity(base, sim):
+    out = subprocess.run([sim, "residents"], check=True, capture_output=True, text=True, timeout=30).stdout
+    person = next(p for p in map(json.loads, out.splitlines()) if len(p["cities"]) == 3)
+    masked = person["resident_id"][:4] + "*" * 10 + person["resident_id"][-4:]
+    url = f"{base}/v1/patients/$resolve"
+    print(f"\n[3] Wuhu doctor resolves a patient (resident ID {masked}, name and birth date in the body)\n"
+          f"$ curl -X POST '{url}' -d '{{\"resident_id\": ..., \"name\": ..., \"birth_date\": ...}}'")
+    body = {k: person[k] for k in ("resident_id", "name", "birth_date")}
+    status, first = post(url, body)
+    if status != 200:
+        return fail(f"resolve answered {status}: {first}")
+    for c in first.get("cities", []):
+        print(f"  {CITY_NAMES.get(c['city'], c['city'])} ({c['city']}): local patient {c['patient_id']}")
+    print(f"  -> token {first['token'][:12]}..., from {first['source']}")
+    if sorted(c["city"] for c in first.get("cities", [])) != sorted(person["cities"]):
+        return fail(f"expected the patient in {person['cities']}, got {first}")
+    status, second = post(url, body)
+    print(f"  again -> from {second.get('source')}")
+    if status != 200 or second.get("source") != "redis":
+        return fail(f"the second resolve should come from the Redis cache: {status} {second}")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--wuhu", default="http://127.0.0.1:8202")
     ap.add_argument("--department", default="04.03")
+    ap.add_argument("--sim", default="build/metrogw-sim", help="metrogw-sim binary (lists the metro residents)")
     args = ap.parse_args()
-    rc = step_slots(args.wuhu, args.department) or step_directory(args.wuhu)
+    rc = step_slots(args.wuhu, args.department) or step_directory(args.wuhu) or step_identity(args.wuhu, args.sim)
     print("\nscenario: PASSED" if rc == 0 else "")
     return rc
 
