@@ -103,7 +103,7 @@ std::vector<pugi::xml_node> sections(pugi::xml_node doc) {
   return out;
 }
 
-std::string_view elementCode(pugi::xml_node observation) { return codeAttr(child(observation, "code")); }
+std::string_view elementCode(pugi::xml_node observation) { return attr(child(observation, "code"), "code"); }
 
 void openElementObservation(XmlWriter& w, std::string_view de, std::string_view display) {
   w.open("entry");
@@ -163,7 +163,7 @@ void writeCdValue(XmlWriter& w, const model::CodingT& coding) {
 void readConceptValue(pugi::xml_node value, model::CodeableConceptT& concept_out) {
   if (!value) return;
   const std::string_view type = xsiType(value);
-  if (type == "ST" || (type.empty() && codeAttr(value).empty())) {
+  if (type == "ST" || (type.empty() && attr(value, "code").empty())) {
     concept_out.text = text(value);
     return;
   }
@@ -187,7 +187,7 @@ Status readObservationValue(pugi::xml_node value, model::ObservationT& o) {
   } else if (type == "CD" || type == "CE" || type == "CV" || type == "CO") {
     o.value_type = model::ValueType::Coded;
     o.value_coding = codingOrNull(readCd(value));
-    o.value = codeAttr(value);
+    o.value = attr(value, "code");
   } else if (type == "TS") {
     o.value_type = model::ValueType::DateTime;
     ASSIGN_OR_RETURN(o.value, readTs(value));

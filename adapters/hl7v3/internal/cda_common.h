@@ -37,7 +37,7 @@ void writeCustodian(XmlWriter& w, const model::ReferenceT* custodian);
 
 // Every section under component/structuredBody.
 [[nodiscard]] std::vector<pugi::xml_node> sections(pugi::xml_node doc);
-// observation/code/@code (trimmed, as readCd reads it).
+// observation/code/@code.
 [[nodiscard]] std::string_view elementCode(pugi::xml_node observation);
 // Opens <entry><observation classCode="OBS" moodCode="EVN"><code code=de .../> (caller closes 2).
 void openElementObservation(XmlWriter& w, std::string_view de, std::string_view display);

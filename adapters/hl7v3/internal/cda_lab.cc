@@ -169,7 +169,7 @@ Status readResult(pugi::xml_node obs, model::ObservationT& o) {
 // that is not a data element, value PQ/ST/CD, interpretationCode, referenceRange.
 bool isDirectResult(pugi::xml_node obs) {
   pugi::xml_node code = child(obs, "code");
-  return obs && !codeAttr(code).empty() && attr(code, "codeSystem") != kDataElementSystem &&
+  return obs && !attr(code, "code").empty() && attr(code, "codeSystem") != kDataElementSystem &&
          child(obs, "value");
 }
 

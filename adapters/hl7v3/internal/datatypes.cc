@@ -155,11 +155,9 @@ void writeIi(XmlWriter& w, std::string_view name, const model::IdentifierT& id) 
   w.close();
 }
 
-std::string_view codeAttr(pugi::xml_node node) { return trim(attr(node, "code")); }
-
 model::CodingT readCd(pugi::xml_node node) {
   model::CodingT c;
-  c.code = codeAttr(node);
+  c.code = attr(node, "code");
   c.system = attr(node, "codeSystem");
   c.display = attr(node, "displayName");
   if (c.display.empty()) c.display = attr(child(node, "displayName"), "value");

@@ -34,10 +34,8 @@ void writeIi(XmlWriter& w, std::string_view name, const model::IdentifierT& id);
 void readIds(pugi::xml_node id, std::vector<std::unique_ptr<model::IdentifierT>>& out);
 [[nodiscard]] bool isNullIi(const model::IdentifierT& id);
 
-// CD / CE / CV. The code (@code, a cs token) is read trimmed, like a code given as ST text, so a
-// code reads back the same whichever of the two the writer chose.
+// CD / CE / CV.
 [[nodiscard]] model::CodingT readCd(pugi::xml_node node);
-[[nodiscard]] std::string_view codeAttr(pugi::xml_node node);
 void writeCd(XmlWriter& w, std::string_view name, const model::CodingT& coding, Style style);
 void writeCdAttrs(XmlWriter& w, const model::CodingT& coding, Style style);
 

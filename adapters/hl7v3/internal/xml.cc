@@ -124,7 +124,7 @@ std::vector<pugi::xml_node> children(pugi::xml_node node, std::string_view local
 
 std::string_view attr(pugi::xml_node node, std::string_view local) {
   for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
-    if (localName(a.name()) == local) return a.value();
+    if (localName(a.name()) == local) return trim(a.value());
   }
   return {};
 }

@@ -33,7 +33,10 @@ inline constexpr size_t kMaxDepth = 64;
 [[nodiscard]] pugi::xml_node descend(pugi::xml_node node, std::string_view path);
 // Every child element with this local name, in document order.
 [[nodiscard]] std::vector<pugi::xml_node> children(pugi::xml_node node, std::string_view local);
-// Attribute value by local name ("" when absent).
+// Attribute value by local name, trimmed like text() ("" when absent). Both are trimmed so that a
+// value reads the same whether it was given as an attribute or as element text: the writer may
+// choose the other spelling (a PQ @unit written back as an ST unit observation, an AD part as a CDA
+// address element, a CD @code as an ST item).
 [[nodiscard]] std::string_view attr(pugi::xml_node node, std::string_view local);
 // Text content of an element (first PCDATA/CDATA child), trimmed.
 [[nodiscard]] std::string_view text(pugi::xml_node node);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "adapters/hl7v3/codec.h"
 #include "tests/adapters/hl7v3/test_util.h"
@@ -35,8 +36,8 @@ model::EnvelopeT decodeStable(const std::string& text) {
 }
 
 // Found by hl7v3_fuzz (crash bfe8bd71): a direct result whose code attribute ended in a space and
-// had no system was written back as an ST item value, whose text is read trimmed. Codes (cs tokens)
-// are now read trimmed wherever they come from.
+// had no system was written back as an ST item value, whose text is read trimmed. Codes are now
+// read trimmed wherever they come from.
 TEST(Hl7v3FuzzRegression, CodeWithSurroundingSpaceReadsTrimmed) {
   const model::EnvelopeT env = decodeStable(labDocument(
       "<entry><observation><code code=\"DE04.50.001. \"/>"
@@ -64,6 +65,28 @@ TEST(Hl7v3FuzzRegression, BlankCodeIsNoResult) {
   const model::LabReportT* r = env.body.AsLabReport();
   ASSERT_NE(r, nullptr);
   EXPECT_TRUE(r->observations.empty());
+}
+
+// Found reviewing the codec after the case above, then reproduced with hl7v3_fuzz: other attribute
+// values are written back as element text too. A PQ @unit becomes the ST unit observation, and a
+// message-style address part inside a CDA addr becomes a CDA address element; attributes are now
+// read trimmed like text.
+TEST(Hl7v3FuzzRegression, AttributeValuesReadTrimmedLikeText) {
+  const model::EnvelopeT env = decodeStable(
+      "<ClinicalDocument xmlns=\"urn:hl7-org:v3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+      "<code code=\"C0007\"/><recordTarget><patientRole><addr><part type=\"CTY\" value=\" 芜湖市\"/>"
+      "<part type=\"STR\" value=\"中山路 \"/></addr><patient/></patientRole></recordTarget><component>"
+      "<structuredBody><component><section><entry><observation><code code=\"WBC\" codeSystem=\"1.2\"/>"
+      "<value xsi:type=\"PQ\" value=\" 4.06 \" unit=\"10^9/L \"/></observation></entry></section>"
+      "</component></structuredBody></component></ClinicalDocument>");
+  const model::LabReportT* r = env.body.AsLabReport();
+  ASSERT_NE(r, nullptr);
+  ASSERT_TRUE(r->patient && r->patient->address.size() == 1);
+  EXPECT_EQ(r->patient->address[0]->city, "芜湖市");
+  EXPECT_EQ(r->patient->address[0]->line, std::vector<std::string>{"中山路"});
+  ASSERT_EQ(r->observations.size(), 1u);
+  EXPECT_EQ(r->observations[0]->value, "4.06");
+  EXPECT_EQ(r->observations[0]->unit, "10^9/L");
 }
 
 }  // namespace
