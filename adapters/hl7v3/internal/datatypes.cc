@@ -353,7 +353,7 @@ model::ContactPointT readTelecom(pugi::xml_node node) {
     c.system =
         v.find('@') == std::string_view::npos ? model::ContactSystem::Phone : model::ContactSystem::Email;
   }
-  c.value = v;
+  c.value = trim(v);  // "tel: 123": the value is written back without the scheme
   return c;
 }
 

@@ -89,5 +89,21 @@ TEST(Hl7v3FuzzRegression, AttributeValuesReadTrimmedLikeText) {
   EXPECT_EQ(r->observations[0]->unit, "10^9/L");
 }
 
+// With attributes trimmed, "tel: 123" gave " 123", written back bare and read as "123": the value
+// after the scheme is trimmed as well.
+TEST(Hl7v3FuzzRegression, TelecomValueAfterSchemeIsTrimmed) {
+  const model::EnvelopeT env = decodeStable(
+      "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><code code=\"C0007\"/><recordTarget><patientRole>"
+      "<telecom value=\"tel: 0553-1234567\"/><telecom value=\"mailto: a@b.cn\"/><patient/></patientRole>"
+      "</recordTarget></ClinicalDocument>");
+  const model::LabReportT* r = env.body.AsLabReport();
+  ASSERT_TRUE(r != nullptr && r->patient);
+  ASSERT_EQ(r->patient->telecom.size(), 2u);
+  EXPECT_EQ(r->patient->telecom[0]->value, "0553-1234567");
+  EXPECT_EQ(r->patient->telecom[0]->system, model::ContactSystem::Phone);
+  EXPECT_EQ(r->patient->telecom[1]->value, "a@b.cn");
+  EXPECT_EQ(r->patient->telecom[1]->system, model::ContactSystem::Email);
+}
+
 }  // namespace
 }  // namespace metrogw::adapters
