@@ -1,5 +1,7 @@
 #include "identity/index/service.h"
 
+#include <openssl/evp.h>
+
 #include <fstream>
 
 #include "common/event_loop.h"
@@ -30,8 +32,21 @@ constexpr std::chrono::milliseconds kLockMargin{2'000};
          a.command_timeout == b.command_timeout;
 }
 
-[[nodiscard]] std::string demographicsDigest(const Keyring& keys, const Subject& s) {
-  return keyedDigest(keys, "demographics", foldName(s.name) + "|" + s.birth_date);
+// A digest of the demographics an entry was confirmed for, keyed by the person token it is stored
+// under (the token is itself a keyed MAC, so the digest reveals nothing without the key, and an
+// entry found under a previous key's token is checked with that token).
+[[nodiscard]] std::string demographicsDigest(std::string_view token, const Subject& s) {
+  const std::string input = std::string(token) + "|" + foldName(s.name) + "|" + s.birth_date;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(input.data(), input.size(), md, &len, EVP_sha256(), nullptr) != 1) return "";
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < 12 && i < len; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 15];
+  }
+  return out;
 }
 
 }  // namespace
@@ -167,7 +182,7 @@ void Service::resolve(const Subject& subject, ResolvedCallback done) {
     return;
   }
   std::vector<std::string> tokens = keyring_->allTokens(tokenSubject(subject.id));
-  std::string digest = demographicsDigest(*keyring_, subject);
+  std::string digest = demographicsDigest(tokens.front(), subject);
   if (memory_.enabled()) {
     auto ref = memory_.get(tokens.front(), shared_->epoch(), Clock::now());
     if (ref && usable(*ref, digest)) {
@@ -217,10 +232,11 @@ void Service::readCache(const std::string& flight_key, const std::vector<std::st
       const redis::Reply& e = reply->elements[i];
       if (e.type != redis::Reply::Type::kString) continue;
       auto ref = decode(e.str);
-      if (!ref.isOk() || !usable(*ref, f.digest)) continue;
+      if (!ref.isOk() || !usable(*ref, i == 0 ? f.digest : demographicsDigest(f.tokens[i], f.subject))) continue;
       metrics_->redis_hit.inc();
+      if (i > 0) ref->demographics = f.digest;  // found under a previous key: re-stamp for the current
       auto shared = std::make_shared<const CrossRef>(std::move(ref.value()));
-      if (i > 0) store(f, shared);  // found under a previous key: keep it under the current one
+      if (i > 0) store(f, shared);  // ...and keep it under the current token too
       memory_.put(f.tokens.front(), shared, shared_->epoch(), Clock::now());
       finish(flight_key, Resolved{f.tokens.front(), shared, Source::kRedis});
       return;

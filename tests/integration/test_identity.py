@@ -39,6 +39,7 @@ class IdentityTest(NodeTestCase):
     # Settings the identity section gets on top of the generated configs; tests override.
     IDENTITY_EXTRA = {}
     WORKERS = 1
+    REDIS_PASSWORD = None
 
     def setUp(self):
         super().setUp()
@@ -49,8 +50,15 @@ class IdentityTest(NodeTestCase):
         with open(self.keys, "w") as f:
             f.write(f"# test keys\nt1 {secrets.token_hex(32)}\n")
         os.chmod(self.keys, 0o600)
-        self.redis = Redis(self.tmpdir)
+        self.redis = Redis(self.tmpdir, password=self.REDIS_PASSWORD)
         self.addCleanup(self.redis.stop)
+        password_args = []
+        if self.REDIS_PASSWORD:
+            password_file = os.path.join(self.tmpdir, "redis.password")
+            with open(password_file, "w") as f:
+                f.write(self.REDIS_PASSWORD + "\n")
+            os.chmod(password_file, 0o600)
+            password_args = ["--redis-password-file", password_file]
         self.sims = {}
         for name, city, dialect in CITIES:
             sim = Sim(dialect, city, 0)
@@ -61,7 +69,7 @@ class IdentityTest(NodeTestCase):
         self.configs = os.path.join(self.tmpdir, "config")
         subprocess.run([sys.executable, CONFIGS, self.configs, self.certs, "--ports", json.dumps(self.ports),
                         "--deadline-ms", str(DEADLINE_MS), "--redis", f"127.0.0.1:{self.redis.port}",
-                        "--key-file", self.keys], check=True, timeout=30)
+                        "--key-file", self.keys] + password_args, check=True, timeout=30)
         self.nodes = {name: self.start_node(name) for name, _, _ in CITIES}
         self.people = residents(SEED)
 
@@ -317,6 +325,41 @@ class PrivacyTest(IdentityTest):
         self.assertIsNone(re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", logs), "a mobile phone number in logs")
         for key, _ in stored:
             self.assertRegex(key.decode(), r"^mgw:x(ref|lock):t1\.[A-Za-z0-9_-]{43}$")
+
+
+class KeyRotationTest(IdentityTest):
+    def test_tokens_under_the_previous_key_keep_resolving(self):
+        p = self.person(cities=3)
+        _, first = self.resolve("wuhu", p)
+        old = first["token"]
+        self.assertTrue(old.startswith("t1."), old)
+        with open(self.keys, encoding="utf-8") as f:
+            previous = f.read().splitlines()[-1]
+        with open(self.keys, "w", encoding="utf-8") as f:
+            f.write(f"t2 {secrets.token_hex(32)}\n{previous}\n")  # new key on top, old one kept
+        self.assertEqual(self.nodes["wuhu"].reload(self.config_text("wuhu")), "success")
+        asked = self.discoveries()
+        r, second = self.resolve("wuhu", p)
+        self.assertEqual(r.status, 200, second)
+        self.assertTrue(second["token"].startswith("t2."), second)
+        self.assertEqual(second["source"], "redis", "found under the previous key's token")
+        self.assertEqual(second["cities"], first["cities"])
+        self.assertEqual(self.discoveries(), asked)
+        r, _ = self.call("wuhu", "GET", f"/v1/patients/{old}")
+        self.assertEqual(r.status, 200, "the old token still resolves during the rotation")
+        r, _ = self.call("wuhu", "GET", f"/v1/patients/{second['token']}")
+        self.assertEqual(r.status, 200, "and the entry now also sits under the new token")
+
+
+class RedisAuthTest(IdentityTest):
+    REDIS_PASSWORD = "s3cret-" + secrets.token_hex(8)
+
+    def test_node_authenticates_with_the_password_file(self):
+        p = self.person(cities=2)
+        self.assertEqual(self.resolve("nanjing", p)[1]["source"], "discovery")
+        self.assertEqual(self.resolve("nanjing", p)[1]["source"], "redis")
+        self.assertEqual(self.nodes["nanjing"].metric_value("metrogw_redis_connected"), 1)
+        self.assertNotIn(self.REDIS_PASSWORD, self.nodes["nanjing"].stderr_text())
 
 
 class ScopeTest(IdentityTest):
