@@ -25,8 +25,9 @@ namespace {
       auto parsed = parseResidentId(ident->value, lenient);
       if (const auto* r = std::get_if<ResidentId>(&parsed); r != nullptr && r->normalized == id.value)
         return true;
-    } else if (ident->value == id.value) {
-      return true;
+    } else if (ident->value == id.value &&
+               (id.type != IdType::kHospitalLocal || ident->assigner == id.assigner)) {
+      return true;  // a hospital's own number means something only at that hospital
     }
   }
   return false;
@@ -73,6 +74,7 @@ model::QueryT patientQuery(const Subject& subject) {
   auto ident = std::make_unique<model::IdentifierT>();
   ident->system = subject.id.oid;
   ident->value = subject.id.value;
+  ident->assigner = subject.id.assigner;  // hospital-local numbers: the hospital that issued it
   q.patient->identifiers.push_back(std::move(ident));
   // By identifier only: the demographics are compared here, so that a platform record with the same
   // number but another birth date comes back and is reported as a conflict rather than missed.

@@ -2,6 +2,8 @@
 
 #include <rapidjson/document.h>
 
+#include <chrono>
+#include <string>
 #include <variant>
 
 namespace metrogw::identity::index {
@@ -13,14 +15,22 @@ using gateway::http::Problem;
   return {Problem::kUnprocessable, std::move(detail)};
 }
 
+constexpr size_t kMaxBodyBytes = 16 * 1024;
+
+// YYYY-MM-DD, a calendar date from 1900-01-01 on.
 [[nodiscard]] bool isDate(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
     if (s[i] < '0' || s[i] > '9') return false;
   }
-  const int month = (s[5] - '0') * 10 + (s[6] - '0');
-  const int day = (s[8] - '0') * 10 + (s[9] - '0');
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+  auto num = [&](size_t from, size_t n) {
+    int v = 0;
+    for (size_t i = from; i < from + n; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  const std::chrono::year_month_day ymd{std::chrono::year(num(0, 4)), std::chrono::month(num(5, 2)),
+                                        std::chrono::day(num(8, 2))};
+  return ymd.ok() && ymd.year() >= std::chrono::year(1900);
 }
 
 [[nodiscard]] const rapidjson::Value* member(const rapidjson::Value& obj, const char* name) {
@@ -75,8 +85,11 @@ struct RawIdentifier {
 std::variant<ParsedResolve, RequestError> parseResolveBody(std::string_view body,
                                                            const config::Identity& settings,
                                                            const std::string& today) {
+  if (body.size() > kMaxBodyBytes)
+    return unprocessable("body larger than " + std::to_string(kMaxBodyBytes) + " bytes");
+  // Iterative parsing: nesting depth cannot exhaust the stack; trailing content is an error.
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseStopWhenDoneFlag>(body.data(), body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (doc.HasParseError()) return RequestError{Problem::kMalformedRequest, "body is not valid JSON"};
   if (!doc.IsObject()) return unprocessable("body must be a JSON object");
   auto raw = readIdentifier(doc);
@@ -84,7 +97,7 @@ std::variant<ParsedResolve, RequestError> parseResolveBody(std::string_view body
   const RawIdentifier& id = std::get<RawIdentifier>(raw);
 
   ParsedResolve out;
-  if (!stringMember(doc, "name", out.subject.name) || out.subject.name.empty()) {
+  if (!stringMember(doc, "name", out.subject.name) || foldName(out.subject.name).empty()) {
     return unprocessable("/name: a non-empty string is required (demographics must agree before linking)");
   }
   if (!stringMember(doc, "birth_date", out.subject.birth_date) || !isDate(out.subject.birth_date)) {

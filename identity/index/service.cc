@@ -232,7 +232,8 @@ void Service::readCache(const std::string& flight_key, const std::vector<std::st
       const redis::Reply& e = reply->elements[i];
       if (e.type != redis::Reply::Type::kString) continue;
       auto ref = decode(e.str);
-      if (!ref.isOk() || !usable(*ref, i == 0 ? f.digest : demographicsDigest(f.tokens[i], f.subject))) continue;
+      if (!ref.isOk() || !usable(*ref, i == 0 ? f.digest : demographicsDigest(f.tokens[i], f.subject)))
+        continue;
       metrics_->redis_hit.inc();
       if (i > 0) ref->demographics = f.digest;  // found under a previous key: re-stamp for the current
       auto shared = std::make_shared<const CrossRef>(std::move(ref.value()));

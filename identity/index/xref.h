@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "identity/index/xref_generated.h"
+#include "identity_xref/xref_generated.h"
 
 namespace metrogw::identity::index {
 

@@ -162,10 +162,8 @@ TEST(PatientQueryTest, OtherIdentifierTypesUseTheirSystem) {
   EXPECT_EQ(q.patient->identifiers[0]->value, "E12345678");
 }
 
-// BUG (identity/index/match.cc, patientQuery): a hospital-local number is only meaningful with its
-// assigning hospital (identifiers.h; tokenSubject includes it), but the query's Identifier carries
-// only system and value, so the platform is asked for that number at any hospital.
-TEST(PatientQueryTest, DISABLED_HospitalLocalNumberCarriesItsAssigner) {
+// A hospital-local number is only meaningful with its assigning hospital (identifiers.h).
+TEST(PatientQueryTest, HospitalLocalNumberCarriesItsAssigner) {
   const Subject s{typed(IdType::kHospitalLocal, "MR-0042", "Gulou Hospital"), std::string(kName),
                   std::string(kBirthDate)};
   const model::QueryT q = patientQuery(s);
@@ -376,10 +374,8 @@ TEST(MatchCityTest, HospitalLocalNumberOfTheSameHospitalLinks) {
   EXPECT_EQ(out.links[0]->patient_id, "NJ-5");
 }
 
-// BUG (identity/index/match.cc, carriesIdentifier): hospital-local numbers are compared by system and
-// value only; the assigner is ignored, so another hospital's patient with the same local number is
-// taken for the subject (a link when the demographics happen to agree, a false conflict otherwise).
-TEST(MatchCityTest, DISABLED_HospitalLocalNumberOfAnotherHospitalIsIgnored) {
+// Another hospital's patient with the same local number is someone else: neither link nor conflict.
+TEST(MatchCityTest, HospitalLocalNumberOfAnotherHospitalIsIgnored) {
   const Subject s{typed(IdType::kHospitalLocal, "MR-0042", "Gulou Hospital"), std::string(kName),
                   std::string(kBirthDate)};
   auto same_person_data =

@@ -159,24 +159,35 @@ TEST(ResolveBodyTest, NotJsonIsMalformed) {
   }
 }
 
-// BUG (identity/index/request.cc:72, kParseStopWhenDoneFlag): parsing stops after the first value, so
-// a body with trailing non-whitespace content, which is not JSON, is accepted as if it were valid.
-TEST(ResolveBodyTest, DISABLED_TrailingContentIsMalformed) {
+// Trailing non-whitespace content after the object is not JSON.
+TEST(ResolveBodyTest, TrailingContentIsMalformed) {
   const std::string number = makeId("320102", "19800101", "123");
   EXPECT_EQ(parseError(residentBody(number) + "garbage").problem, Problem::kMalformedRequest);
   EXPECT_EQ(parseError(residentBody(number) + residentBody(number)).problem, Problem::kMalformedRequest);
 }
 
-// BUG (identity/index/request.cc:72): the body is parsed with rapidjson's recursive parser and no
-// depth limit, so a body of deeply nested arrays (well under limits.max_body_bytes, 8 MiB by default)
-// overflows the worker's stack and crashes the node. adapters/fhir/json.cc parses with
-// kParseIterativeFlag and a depth limit; the $resolve body needs the same.
-TEST(ResolveBodyTest, DISABLED_DeeplyNestedBodyIsRefusedWithoutCrashing) {
-  for (const size_t depth : {size_t{100'000}, size_t{1'000'000}}) {
+// Deep nesting must not exhaust the stack (iterative parser, body size cap): an error, no crash.
+TEST(ResolveBodyTest, DeeplyNestedBodyIsRefusedWithoutCrashing) {
+  for (const size_t depth : {size_t{5'000}, size_t{100'000}, size_t{1'000'000}}) {
     const std::string body = std::string(depth, '[') + std::string(depth, ']');
     EXPECT_NE(parseError(body).problem, Problem::kInvalidIdentifier) << depth;
     const std::string in_member = R"({"name":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
     EXPECT_NE(parseError(in_member).problem, Problem::kInvalidIdentifier) << depth;
+  }
+}
+
+TEST(ResolveBodyTest, BlankNameAndImpossibleDatesAreUnprocessable) {
+  const std::string number = makeId("320102", "19800101", "123");
+  for (const std::string_view name : {"   ", "\xE3\x80\x80", " . "}) {
+    const std::string body = R"({"resident_id":")" + number + R"(","name":")" + std::string(name) +
+                             R"(","birth_date":"1980-01-01"})";
+    EXPECT_EQ(parseError(body).problem, Problem::kUnprocessable) << body;
+  }
+  for (const std::string_view date : {"1980-02-30", "1981-02-29", "1980-13-01", "1899-12-31"}) {
+    const std::string body =
+        R"({"identifier":{"type":"passport","value":"E12345678"},"name":"x","birth_date":")" +
+        std::string(date) + R"("})";
+    EXPECT_EQ(parseError(body).problem, Problem::kUnprocessable) << date;
   }
 }
 
