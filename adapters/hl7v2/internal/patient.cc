@@ -12,9 +12,13 @@ namespace {
   return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
-// PID-5 first repetition. A whole Chinese name written into XPN.1 alone goes to text.
+// PID-5 first repetition. A whole Chinese name written into XPN.1 alone goes to text. No name when
+// the parts the model keeps are all empty (writeName would write nothing for it).
 void readName(Element xpn, model::PatientT& out) {
-  if (xpn.empty()) return;
+  if (xpn.comp(1).sub(1).empty() && xpn.comp(2).empty() && xpn.comp(3).empty() && xpn.comp(4).empty() &&
+      xpn.comp(5).empty()) {
+    return;
+  }
   auto name = std::make_unique<model::HumanNameT>();
   std::string family = xpn.comp(1).sub(1).str();
   const bool only_family =
@@ -34,7 +38,7 @@ void readName(Element xpn, model::PatientT& out) {
 
 void writeName(SegmentBuilder& b, const model::HumanNameT* name) {
   if (name == nullptr) return;
-  if (name->family.empty() && name->given.empty()) {
+  if (name->family.empty() && name->given.empty() && !name->text.empty()) {
     b.set(5, 1, name->text);
     return;
   }

@@ -92,5 +92,26 @@ TEST(Hl7v2FuzzRegression, UnsupportedTypeErrorIsOneLine) {
   EXPECT_EQ(env.status().message(), "MSH[1]-9: unsupported message type ZZZZZZZZZZZZZZZZ...^?");
 }
 
+// Found by hl7v2_fuzz once it compared envelopes: a PID-5 holding only a suffix (or nothing the model
+// keeps, "^") decoded to a name the writer dropped, since it wrote XPN.1 from the text alone.
+TEST(Hl7v2FuzzRegression, NameWithoutFamilyOrGivenKeepsItsParts) {
+  const auto nameOf = [](const std::string& pid5) {
+    return decodeStable("MSH|^~\\&|A|B|||20240101||ADT^A04|1|P|2.5\rPID|1||X^^^^PI||" + pid5 + "\r");
+  };
+  EnvelopeT env = nameOf("^^^Jr^Dr");
+  ASSERT_NE(env.body.AsPatient(), nullptr);
+  ASSERT_NE(env.body.AsPatient()->name, nullptr);
+  EXPECT_EQ(env.body.AsPatient()->name->family, "");
+  EXPECT_EQ(env.body.AsPatient()->name->suffix, "Jr");
+  EXPECT_EQ(env.body.AsPatient()->name->prefix, "Dr");
+  env = nameOf("^");
+  ASSERT_NE(env.body.AsPatient(), nullptr);
+  EXPECT_EQ(env.body.AsPatient()->name, nullptr);
+  env = nameOf("张三");
+  ASSERT_NE(env.body.AsPatient(), nullptr);
+  ASSERT_NE(env.body.AsPatient()->name, nullptr);
+  EXPECT_EQ(env.body.AsPatient()->name->text, "张三");
+}
+
 }  // namespace
 }  // namespace metrogw::adapters
