@@ -134,8 +134,9 @@ Status readPatientQuery(const Message& msg, model::QueryT& out) {
   out.patient = std::make_unique<model::PatientT>();
   const Element params = qpd->field(3);
   for (size_t r = 0; r < params.repCount(); ++r) {
-    RETURN_IF_ERROR(
-        readPdqParameter(*qpd, params.rep(r).comp(1).str(), params.rep(r).comp(2).str(), *out.patient));
+    const std::string value = params.rep(r).comp(2).str();
+    if (value.empty()) continue;  // an empty parameter constrains nothing (and is not written back)
+    RETURN_IF_ERROR(readPdqParameter(*qpd, params.rep(r).comp(1).str(), value, *out.patient));
   }
   auto& p = *out.patient;
   if (!p.identifiers.empty() && p.identifiers[0]->system.empty() &&

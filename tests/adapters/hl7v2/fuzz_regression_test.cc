@@ -113,5 +113,17 @@ TEST(Hl7v2FuzzRegression, NameWithoutFamilyOrGivenKeepsItsParts) {
   EXPECT_EQ(env.body.AsPatient()->name->text, "张三");
 }
 
+// Found by hl7v2_fuzz once it compared envelopes: an empty PDQ parameter ("@PID.5^") made an empty
+// name or identifier that the writer, which skips empty parameters, did not write back.
+TEST(Hl7v2FuzzRegression, EmptyPdqParametersAreIgnored) {
+  const EnvelopeT env = decodeStable(
+      "MSH|^~\\&|A|B|||2024||QBP^Q22|1|P|2.5\rQPD|IHE PDQ Query|Q1|@PID.5^~@PID.3.1^~@PID.7.1^19900101\r");
+  const model::QueryT* q = env.body.AsQuery();
+  ASSERT_TRUE(q != nullptr && q->patient);
+  EXPECT_EQ(q->patient->name, nullptr);
+  EXPECT_TRUE(q->patient->identifiers.empty());
+  EXPECT_EQ(q->patient->birth_date, "1990-01-01");
+}
+
 }  // namespace
 }  // namespace metrogw::adapters
