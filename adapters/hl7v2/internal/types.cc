@@ -264,10 +264,11 @@ std::unique_ptr<model::IdentifierT> readEi(Element ei, std::string_view type) {
 void writeEi(SegmentBuilder& b, int f, const model::IdentifierT* id) {
   if (id == nullptr) return;
   b.set(f, 1, id->value);
-  if (isOidOrUri(id->system)) {
+  const bool universal = isOidOrUri(id->system);
+  if (universal || !id->assigner.empty()) {  // readEi: EI.3 is the system and EI.2 the assigner
     b.set(f, 2, id->assigner);
     b.set(f, 3, id->system);
-    b.set(f, 4, id->system.find(':') == std::string::npos ? "ISO" : "URI");
+    if (universal) b.set(f, 4, id->system.find(':') == std::string::npos ? "ISO" : "URI");
   } else {
     b.set(f, 2, id->system);
   }

@@ -125,5 +125,19 @@ TEST(Hl7v2FuzzRegression, EmptyPdqParametersAreIgnored) {
   EXPECT_EQ(q->patient->birth_date, "1990-01-01");
 }
 
+// Found by hl7v2_fuzz once it compared envelopes: an EI with a namespace and a non-OID universal id
+// ("X^HEMOGLOBIN^MR") lost its assigner, written only when the system was an OID or URI.
+TEST(Hl7v2FuzzRegression, EntityIdentifierKeepsItsAssigner) {
+  const EnvelopeT env = decodeStable(
+      "MSH|^~\\&|LIS|WHYY|||20240301081530||ORU^R01|M1|P|2.5\rOBR|1|X^HEMOGLOBIN^MR|R1|WBC^White cells^L\r");
+  const model::LabReportT* r = env.body.AsLabReport();
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->identifiers.size(), 1u);
+  EXPECT_EQ(r->identifiers[0]->value, "X");
+  EXPECT_EQ(r->identifiers[0]->system, "MR");
+  EXPECT_EQ(r->identifiers[0]->assigner, "HEMOGLOBIN");
+  EXPECT_EQ(r->identifiers[0]->type, "PLAC");
+}
+
 }  // namespace
 }  // namespace metrogw::adapters
