@@ -81,20 +81,21 @@ constexpr std::string_view kFamilyDoctor = "FAMILYDOCTOR";  // ARQ-7 appointment
   return Status::ok();
 }
 
-// AIL-3 (PL): point of care^room^bed^facility^^person location type^^^description.
+// AIL-3 (PL): point of care^room^bed^facility^^person location type^^^description. Nothing when
+// neither an id nor a name is there (writePl would write nothing back).
 [[nodiscard]] std::unique_ptr<model::ReferenceT> readPl(Element pl) {
-  if (pl.empty()) return nullptr;
   auto ref = std::make_unique<model::ReferenceT>();
   ref->id = pl.comp(1).str();
   ref->display = pl.comp(9).empty() ? pl.comp(2).str() : pl.comp(9).str();
   if (pl.comp(6).str() == "D") {
     ref->kind = "Department";
-  } else if (ref->id.empty() && !pl.comp(4).empty()) {
+  } else if (ref->id.empty() && !pl.comp(4).sub(1).empty()) {
     ref->kind = "Organization";
     ref->id = pl.comp(4).sub(1).str();
   } else {
     ref->kind = "Location";
   }
+  if (ref->id.empty() && ref->display.empty()) return nullptr;
   return ref;
 }
 

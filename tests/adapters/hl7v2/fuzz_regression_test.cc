@@ -139,5 +139,20 @@ TEST(Hl7v2FuzzRegression, EntityIdentifierKeepsItsAssigner) {
   EXPECT_EQ(r->identifiers[0]->type, "PLAC");
 }
 
+// Found by hl7v2_fuzz once it compared envelopes: an AIL-3 with no id or name ("^", "^^^&1.2")
+// decoded to an empty location participant that the writer left out.
+TEST(Hl7v2FuzzRegression, EmptyLocationIsNoParticipant) {
+  const EnvelopeT env = decodeStable(
+      "MSH|^~\\&|A|B|||20240101||SIU^S12|1|P|2.5\rSCH|1|A1\rRGS|1\rAIL|1||^\rAIL|2||^^^&1.2^^D\r"
+      "AIL|3||^^^ORG1\rAIL|4||ROOM1^^^^^^^^Room 1\r");
+  const model::AppointmentT* a = env.body.AsAppointment();
+  ASSERT_NE(a, nullptr);
+  ASSERT_EQ(a->participants.size(), 2u);
+  EXPECT_EQ(a->participants[0]->actor->kind, "Organization");
+  EXPECT_EQ(a->participants[0]->actor->id, "ORG1");
+  EXPECT_EQ(a->participants[1]->actor->kind, "Location");
+  EXPECT_EQ(a->participants[1]->actor->display, "Room 1");
+}
+
 }  // namespace
 }  // namespace metrogw::adapters
