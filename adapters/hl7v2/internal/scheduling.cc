@@ -251,12 +251,14 @@ void writeAppointment(MessageBuilder& mb, const model::AppointmentT& a) {
   writeNotes(mb, a.comment);
   if (a.patient) writePid(mb, *a.patient, 1);
   mb.add("RGS").set(1, "1");
-  if (!a.service_type.empty()) {
-    SegmentBuilder& ais = mb.add("AIS");
-    ais.set(1, "1");
-    writeConcept(ais, 3, 0, a.service_type.front().get());
-  }
   int n = 0;
+  for (const auto& service : a.service_type) {  // readResource reads every AIS
+    if (!service) continue;
+    SegmentBuilder& ais = mb.add("AIS");
+    ais.set(1, std::to_string(++n));
+    writeConcept(ais, 3, 0, service.get());
+  }
+  n = 0;
   for (const auto& p : a.participants) {
     if (p && p->actor) writeParticipant(mb, *p, ++n);
   }

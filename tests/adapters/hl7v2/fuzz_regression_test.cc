@@ -154,5 +154,19 @@ TEST(Hl7v2FuzzRegression, EmptyLocationIsNoParticipant) {
   EXPECT_EQ(a->participants[1]->actor->display, "Room 1");
 }
 
+// Found by hl7v2_fuzz once it compared envelopes: every AIS was read into service_type but only
+// the first was written.
+TEST(Hl7v2FuzzRegression, EveryServiceTypeIsWritten) {
+  const EnvelopeT env = decodeStable(
+      "MSH|^~\\&|A|B|||20240101||SIU^S12|1|P|2.5\rSCH|1|A1\rRGS|1\r"
+      "AIS|1||76164006^Biopsy of colon (procedure)^SCT\rAIS|2||GI^Gastroenterology^L\r");
+  const model::AppointmentT* a = env.body.AsAppointment();
+  ASSERT_NE(a, nullptr);
+  ASSERT_EQ(a->service_type.size(), 2u);
+  EXPECT_EQ(a->service_type[0]->coding->code, "76164006");
+  EXPECT_EQ(a->service_type[0]->coding->system, "http://snomed.info/sct");
+  EXPECT_EQ(a->service_type[1]->coding->code, "GI");
+}
+
 }  // namespace
 }  // namespace metrogw::adapters
