@@ -117,9 +117,7 @@ void buildPatients(World& w) {
   // The metro residents this platform knows, drawn again from the same seed so the person matches.
   Rng metro(w.options.seed, "metro-residents");
   const std::vector<MetroResident> residents = metroResidents(w.options.seed);
-  const std::vector<std::string> cities = simulatedCities();
-  for (size_t i = 0; i < residents.size(); ++i) {
-    const MetroResident& r = residents[i];
+  for (const MetroResident& r : residents) {
     auto home = cityInfo(r.cities.front());
     if (!home.isOk()) continue;
     Person who = drawPerson(metro, *home);

@@ -119,7 +119,7 @@ class ForgetHandler final : public IdentityHandler {
     const std::string t = token(request, respond);
     if (t.empty()) return;
     service_->invalidate({t}, "api",
-                         [respond = std::move(respond), id = std::string(request.request_id)](Status s) {
+                         [respond = std::move(respond), id = std::string(request.request_id)](const Status& s) {
                            if (!s.isOk()) {
                              respond(LocalResponse::problem(problemFor(s), s.message(), id));
                              return;
@@ -179,7 +179,7 @@ class PlatformEventsHandler final : public IdentityHandler {
       return;
     }
     const size_t count = tokens.size();
-    service_->invalidate(tokens, "platform", [respond = std::move(respond), id, count](Status s) {
+    service_->invalidate(tokens, "platform", [respond = std::move(respond), id, count](const Status& s) {
       if (!s.isOk()) {
         respond(LocalResponse::problem(problemFor(s), s.message(), id));
         return;

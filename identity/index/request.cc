@@ -15,7 +15,7 @@ using gateway::http::Problem;
   return {Problem::kUnprocessable, std::move(detail)};
 }
 
-constexpr size_t kMaxBodyBytes = 16 * 1024;
+constexpr size_t kMaxBodyBytes = size_t{16} * 1024;
 
 // YYYY-MM-DD, a calendar date from 1900-01-01 on.
 [[nodiscard]] bool isDate(std::string_view s) {

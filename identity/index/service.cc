@@ -218,7 +218,7 @@ void Service::resolve(const Subject& subject, ResolvedCallback done) {
 void Service::readCache(const std::string& flight_key, const std::vector<std::string>& tokens) {
   std::vector<std::string> args{"MGET"};
   for (const auto& t : tokens) args.push_back(key("xref", t));
-  redis_->command(std::move(args), [this, alive = alive_, flight_key](StatusOr<redis::Reply> reply) {
+  redis_->command(args, [this, alive = alive_, flight_key](StatusOr<redis::Reply> reply) {
     if (!*alive) return;
     auto it = flights_.find(flight_key);
     if (it == flights_.end()) return;
@@ -364,7 +364,7 @@ void Service::store(const Flight& flight, const std::shared_ptr<const CrossRef>&
       });
 }
 
-void Service::finish(const std::string& flight_key, StatusOr<Resolved> result) {
+void Service::finish(const std::string& flight_key, const StatusOr<Resolved>& result) {
   auto it = flights_.find(flight_key);
   if (it == flights_.end()) return;
   std::unique_ptr<Flight> flight = std::move(it->second);
@@ -433,7 +433,7 @@ void Service::invalidate(const std::vector<std::string>& tokens, const std::stri
   }
   std::vector<std::string> args{"DEL"};
   for (const auto& t : tokens) args.push_back(key("xref", t));
-  redis_->command(std::move(args), [alive = alive_, done = std::move(done)](StatusOr<redis::Reply> reply) {
+  redis_->command(args, [alive = alive_, done = std::move(done)](const StatusOr<redis::Reply>& reply) {
     if (!*alive) return;
     if (!reply.isOk()) {
       done(Status::upstreamUnavailable("redis did not confirm the removal: " + reply.status().message()));

@@ -97,7 +97,7 @@ class Service {
   void pollValue(const std::string& flight_key);
   void startDiscovery(const std::string& flight_key);
   void store(const Flight& flight, const std::shared_ptr<const CrossRef>& ref);
-  void finish(const std::string& flight_key, StatusOr<Resolved> result);
+  void finish(const std::string& flight_key, const StatusOr<Resolved>& result);
   [[nodiscard]] bool usable(const CrossRef& ref, const std::string& digest) const;
 
   gateway::WorkerContext worker_;

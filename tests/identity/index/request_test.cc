@@ -8,6 +8,7 @@
 
 namespace metrogw::gateway::http {
 // Readable problems in failure messages.
+// NOLINTNEXTLINE(readability-identifier-naming): the name GoogleTest looks up.
 void PrintTo(Problem p, std::ostream* os) { *os << problemInfo(p).slug; }
 }  // namespace metrogw::gateway::http
 
