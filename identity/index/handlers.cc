@@ -118,17 +118,17 @@ class ForgetHandler final : public IdentityHandler {
     if (!ready(request, respond)) return;
     const std::string t = token(request, respond);
     if (t.empty()) return;
-    service_->invalidate({t}, "api",
-                         [respond = std::move(respond), id = std::string(request.request_id)](const Status& s) {
-                           if (!s.isOk()) {
-                             respond(LocalResponse::problem(problemFor(s), s.message(), id));
-                             return;
-                           }
-                           LocalResponse out;
-                           out.status = 204;
-                           out.content_type.clear();
-                           respond(std::move(out));
-                         });
+    service_->invalidate(
+        {t}, "api", [respond = std::move(respond), id = std::string(request.request_id)](const Status& s) {
+          if (!s.isOk()) {
+            respond(LocalResponse::problem(problemFor(s), s.message(), id));
+            return;
+          }
+          LocalResponse out;
+          out.status = 204;
+          out.content_type.clear();
+          respond(std::move(out));
+        });
   }
 };
 

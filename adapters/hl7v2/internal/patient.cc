@@ -122,10 +122,10 @@ Status readPid(const Segment& pid, model::PatientT& out) {
 void writePid(MessageBuilder& mb, const model::PatientT& p, int set_id) {
   SegmentBuilder& b = mb.add("PID");
   b.set(1, std::to_string(set_id));
-  const bool id_listed = std::any_of(p.identifiers.begin(), p.identifiers.end(), [&](const auto& id) {
-    return id && id->type == "PI" && id->value == p.id;
-  });
-  if (!id_listed) b.set(2, 1, p.id);
+  // readPid takes Patient.id from the first PI identifier when PID-2 is empty.
+  const auto first_pi = std::find_if(p.identifiers.begin(), p.identifiers.end(),
+                                     [](const auto& id) { return id && id->type == "PI"; });
+  if (first_pi == p.identifiers.end() || (*first_pi)->value != p.id) b.set(2, 1, p.id);
   size_t rep = 0;
   for (const auto& id : p.identifiers) {
     if (id) writeCx(b, 3, rep++, *id);

@@ -168,5 +168,19 @@ TEST(Hl7v2FuzzRegression, EveryServiceTypeIsWritten) {
   EXPECT_EQ(a->service_type[1]->coding->code, "GI");
 }
 
+// Found reviewing writePid, reproduced with hl7v2_fuzz: PID-2 was left out whenever any PI
+// identifier carried Patient.id, but readPid takes the id from the first PI only.
+TEST(Hl7v2FuzzRegression, PatientIdFromALaterPiIsWritten) {
+  const EnvelopeT env = decodeStable("MSH|^~\\&|A|B|||20240101||ADT^A04|1|P|2.5\rPID|1|Y|X^^^^PI~Y^^^^PI\r");
+  ASSERT_NE(env.body.AsPatient(), nullptr);
+  EXPECT_EQ(env.body.AsPatient()->id, "Y");
+  const EnvelopeT first = decodeStable("MSH|^~\\&|A|B|||20240101||ADT^A04|1|P|2.5\rPID|1||X^^^^PI~Y^^^^PI\r");
+  ASSERT_NE(first.body.AsPatient(), nullptr);
+  EXPECT_EQ(first.body.AsPatient()->id, "X");
+  auto text = hl7v2Codec().encode(first);
+  ASSERT_TRUE(text.isOk());
+  EXPECT_NE(text->find("PID|1||X^^^^PI~Y^^^^PI"), std::string::npos) << *text;  // PID-2 stays empty
+}
+
 }  // namespace
 }  // namespace metrogw::adapters
