@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -69,20 +70,58 @@ TEST(WorldTest, DifferentSeedDifferentIds) {
 TEST(WorldTest, ResidentIdsAreValidAndLocal) {
   for (const char* city : {"3201", "3402", "3405"}) {
     const World w = build(city, 3);
-    ASSERT_FALSE(w.patients.empty());
-    for (const auto& p : w.patients) {
+    ASSERT_GT(w.patients.size(), static_cast<size_t>(w.options.patients));
+    for (size_t i = 0; i < w.patients.size(); ++i) {
+      const auto& p = w.patients[i];
+      const bool local = i < static_cast<size_t>(w.options.patients);  // then the metro residents
       const auto* id = p.identifiers.front().get();
       ASSERT_EQ(id->system, model::kResidentIdOid);
       ASSERT_EQ(id->value.size(), 18u);
-      EXPECT_EQ(id->value.substr(0, 4), city);
+      if (local) {
+        EXPECT_EQ(id->value.substr(0, 4), city);
+      }
       EXPECT_EQ(id->value[17], checkChar(id->value));
-      EXPECT_EQ(id->value.substr(6, 8),
-                p.birth_date.substr(0, 4) + p.birth_date.substr(5, 2) + p.birth_date.substr(8, 2));
+      const std::string birth =
+          p.birth_date.substr(0, 4) + p.birth_date.substr(5, 2) + p.birth_date.substr(8, 2);
+      if (local) {
+        EXPECT_EQ(id->value.substr(6, 8), birth);
+      }
       const bool odd = (id->value[16] - '0') % 2 == 1;
       EXPECT_EQ(p.gender, odd ? model::Gender::Male : model::Gender::Female);
       EXPECT_EQ(p.telecom.front()->value.size(), 11u);
     }
   }
+}
+
+TEST(WorldTest, MetroResidentsAreOnTheirCitiesPlatformsUnderLocalNumbers) {
+  const auto residents = metroResidents(3);
+  ASSERT_EQ(residents.size(), static_cast<size_t>(kMetroResidents));
+  std::map<std::string, World> worlds;
+  for (const char* city : {"3201", "3402", "3405"}) worlds.emplace(city, build(city, 3));
+  size_t conflicts = 0;
+  for (const auto& r : residents) {
+    for (const auto& [city, w] : worlds) {
+      const model::PatientT* found = nullptr;
+      for (const auto& p : w.patients) {
+        if (p.identifiers.front()->value == r.resident_id) found = &p;
+      }
+      const bool listed = std::find(r.cities.begin(), r.cities.end(), city) != r.cities.end();
+      if (!listed && r.conflict_city != city) {
+        EXPECT_EQ(found, nullptr) << city;
+        continue;
+      }
+      ASSERT_NE(found, nullptr) << city;
+      EXPECT_EQ(found->name->text, r.name);
+      EXPECT_EQ(found->id.substr(0, 4), city);  // the platform's own number
+      if (r.conflict_city == city) {
+        ++conflicts;
+        EXPECT_NE(found->birth_date, r.birth_date) << "a data-entry error in " << city;
+      } else {
+        EXPECT_EQ(found->birth_date, r.birth_date);
+      }
+    }
+  }
+  EXPECT_EQ(conflicts, 3u);  // residents 7, 15 and 23
 }
 
 TEST(WorldTest, NanjingSupplyFollowsBookingShare) {
