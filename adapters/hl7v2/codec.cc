@@ -15,8 +15,8 @@
 //   QBP^Z01                        Query{LabReports/LabReport}
 //   RSP^Z02                        SearchResult{lab_reports} RSP^Z02 (lab reports + in_reply_to)
 //   ACK                            Problem (AE/AR) or empty  ACK^AE + ERR / ACK^AA (empty body)
-// Envelope: message_id = MSH-10, sent = MSH-7, in_reply_to = MSA-2; encode writes MSH-4 = origin city,
-// MSH-12 2.5 and MSH-18 UNICODE UTF-8.
+// Envelope: message_id = MSH-10, sent = MSH-7, in_reply_to = MSA-2 (responses and ACKs only); encode
+// writes MSH-4 = origin city, MSH-12 2.5 and MSH-18 UNICODE UTF-8.
 #include "adapters/hl7v2/codec.h"
 
 #include "adapters/hl7v2/er7.h"
@@ -43,6 +43,12 @@ namespace in = hl7v2::internal;
   return out;
 }
 
+// Message types whose structure has an MSA (and whose encoding writes one). In the others (ADT, ORU,
+// SIU, SRM, QBP, SQM, MFQ) a stray MSA is ignored: in_reply_to would not be written back.
+[[nodiscard]] bool carriesMsa(std::string_view type) {
+  return type == "ACK" || type == "RSP" || type == "SQR" || type == "MFR" || type == "SRR";
+}
+
 [[nodiscard]] StatusOr<model::EnvelopeT> decodeBody(const Message& msg, const std::string& type,
                                                     const std::string& trigger, model::EnvelopeT env) {
   const auto is = [&](std::string_view t, std::initializer_list<std::string_view> triggers) {
@@ -53,6 +59,7 @@ namespace in = hl7v2::internal;
     return triggers.size() == 0;
   };
   if (auto problem = in::readProblem(msg)) {
+    env.in_reply_to = msg.find("MSA")->str(2);  // written back as ACK^AE MSA-2
     env.body.Set(std::move(*problem));
     return env;
   }
@@ -240,8 +247,9 @@ class Hl7v2Codec final : public Codec {
     env.schema_version = model::kSchemaVersion;
     env.message_id = msh.str(10, 1);
     RETURN_IF_ERROR(in::readTime(msh, 7, 1, 0, env.sent));
-    if (const Segment* msa = msg.find("MSA")) env.in_reply_to = msa->str(2);
     const std::string type = msh.str(9, 1);
+    if (const Segment* msa = msg.find("MSA"); msa != nullptr && carriesMsa(type))
+      env.in_reply_to = msa->str(2);
     const std::string trigger = msh.str(9, 2);
     if (type.empty()) return Status::malformedMessage("MSH[1]-9: message type missing");
     return decodeBody(msg, type, trigger, std::move(env));

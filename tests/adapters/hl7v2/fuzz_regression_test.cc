@@ -182,5 +182,24 @@ TEST(Hl7v2FuzzRegression, PatientIdFromALaterPiIsWritten) {
   EXPECT_NE(text->find("PID|1||X^^^^PI~Y^^^^PI"), std::string::npos) << *text;  // PID-2 stays empty
 }
 
+// Found by hl7v2_fuzz once it compared envelopes: MSA-2 was read into in_reply_to for any message
+// type, but ORU, ADT, SIU, ... are written without an MSA. It is now read only where the structure
+// has an MSA (ACK, RSP, SQR, MFR, SRR) or when the MSA makes the message a Problem.
+TEST(Hl7v2FuzzRegression, StrayMsaIsIgnored) {
+  EnvelopeT env = decodeStable(std::string(kOruHead) + "MSA|AA|12345672\r");
+  EXPECT_EQ(env.in_reply_to, "");
+  EXPECT_NE(env.body.AsLabReport(), nullptr);
+  env = decodeStable("MSH|^~\\&|A|B|||20240101||ADT^A04|1|P|2.5\rMSA|AA|REQ1\rPID|1||X^^^^PI\r");
+  EXPECT_EQ(env.in_reply_to, "");
+  EXPECT_NE(env.body.AsPatient(), nullptr);
+  env = decodeStable(std::string(kOruHead) + "MSA|AE|REQ2|Unknown patient\r");
+  EXPECT_EQ(env.in_reply_to, "REQ2");
+  ASSERT_NE(env.body.AsProblem(), nullptr);
+  EXPECT_EQ(env.body.AsProblem()->title, "Unknown patient");
+  env = decodeStable("MSH|^~\\&|A|B|||20240101||SRR^S01|1|P|2.5\rMSA|AA|REQ3\rSCH|1|A1\r");
+  EXPECT_EQ(env.in_reply_to, "REQ3");
+  EXPECT_NE(env.body.AsAppointment(), nullptr);
+}
+
 }  // namespace
 }  // namespace metrogw::adapters
