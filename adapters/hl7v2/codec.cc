@@ -13,7 +13,7 @@
 //   MFR^M05                        SearchResult{orgs}        MFR^M05
 //   ORU^R01                        LabReport (1 OBR) or SearchResult{lab_reports}
 //   QBP^Z01                        Query{LabReports/LabReport}
-//   RSP^Z02                        SearchResult{lab_reports} RSP^Z02 (lab reports + in_reply_to)
+//   RSP^Z02                        SearchResult{lab_reports} RSP^Z02 (unless ORU^R01 carries it all)
 //   ACK                            Problem (AE/AR) or empty  ACK^AE + ERR / ACK^AA (empty body)
 // Envelope: message_id = MSH-10, sent = MSH-7, in_reply_to = MSA-2 (responses and ACKs only); encode
 // writes MSH-4 = origin city, MSH-12 2.5 and MSH-18 UNICODE UTF-8.
@@ -172,7 +172,11 @@ void writeMsh(MessageBuilder& mb, const model::EnvelopeT& env, std::string_view 
 [[nodiscard]] std::string encodeSearchResult(const model::EnvelopeT& env, const model::SearchResultT& r) {
   MessageBuilder mb;
   if (!r.lab_reports.empty()) {
-    if (env.in_reply_to.empty()) {
+    // ORU^R01 only when it gives the same result back: one report would read as a LabReport, and a
+    // reply reference, total or page token has no place in it. Otherwise RSP^Z02.
+    const bool as_oru =
+        env.in_reply_to.empty() && r.total < 0 && r.next_page_token.empty() && r.lab_reports.size() > 1;
+    if (as_oru) {
       writeMsh(mb, env, "ORU", "R01", "ORU_R01");
     } else {
       writeMsh(mb, env, "RSP", "Z02", "RSP_K11");

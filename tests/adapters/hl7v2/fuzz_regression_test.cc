@@ -201,5 +201,22 @@ TEST(Hl7v2FuzzRegression, StrayMsaIsIgnored) {
   EXPECT_NE(env.body.AsAppointment(), nullptr);
 }
 
+// Found by hl7v2_fuzz once it compared envelopes: lab-report results without in_reply_to were
+// written as ORU^R01, which reads back as a LabReport when there is one report and has no place for
+// the total or the page token. They go as RSP^Z02 unless the ORU carries everything.
+TEST(Hl7v2FuzzRegression, LabResultsGoAsOruOnlyWhenItCarriesThemAll) {
+  const EnvelopeT env = decodeStable(
+      "MSH|^~\\&|A|B|||20240101||RSP^Z02|1|P|2.5\rMSA|AA\rQAK|Q1|OK||7\rOBR|1||R1|WBC^W^L\rDSC|tok\r");
+  const model::SearchResultT* r = env.body.AsSearchResult();
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->lab_reports.size(), 1u);
+  EXPECT_EQ(r->lab_reports[0]->id, "R1");
+  EXPECT_EQ(r->total, 7);
+  EXPECT_EQ(r->next_page_token, "tok");
+  auto text = hl7v2Codec().encode(env);
+  ASSERT_TRUE(text.isOk());
+  EXPECT_NE(text->find("RSP^Z02"), std::string::npos) << *text;
+}
+
 }  // namespace
 }  // namespace metrogw::adapters
