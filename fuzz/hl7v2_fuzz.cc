@@ -16,22 +16,33 @@
 
 namespace {
 
-std::string lines(std::string text) {
-  for (char& c : text) {
-    if (c == '\r') c = '\n';
+// `text` printable: CR as LF, other control bytes (NUL included) as \xNN.
+std::string lines(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\r' || c == '\n') {
+      out += '\n';
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[(c >> 4) & 0xF];
+      out += kHex[c & 0xF];
+    } else {
+      out += c;
+    }
   }
-  return text;
+  return out;
 }
 
 std::string json(const metrogw::model::EnvelopeT& env) {
   auto text = metrogw::model::toJson(metrogw::model::pack(env), /*indent=*/true);
-  return text.isOk() ? *text : text.status().message();
+  return lines(text.isOk() ? *text : text.status().message());
 }
 
 void checkError(const metrogw::Status& status) {
   const std::string& msg = status.message();
   if (msg.empty() || msg.find_first_of("\r\n") != std::string::npos) {
-    std::fprintf(stderr, "error message is not one line: [%s]\n", msg.c_str());
+    std::fprintf(stderr, "error message is not one line: [%s]\n", lines(msg).c_str());
     std::abort();
   }
 }
