@@ -137,12 +137,15 @@ void writePid(MessageBuilder& mb, const model::PatientT& p, int set_id) {
   for (const auto& a : p.address) {
     if (a) writeXad(b, 11, rep++, *a);
   }
+  // readPid lists PID-13 before PID-14: from the first work contact on, everything goes to PID-14
+  // (a mobile there still reads as mobile), so the list reads back in the same order.
   size_t home = 0;
   size_t work = 0;
+  bool in_work = false;
   for (const auto& cp : p.telecom) {
     if (!cp) continue;
-    const bool is_work = cp->use == "work";
-    writeXtn(b, is_work ? 14 : 13, is_work ? work++ : home++, *cp);
+    in_work = in_work || cp->use == "work";
+    writeXtn(b, in_work ? 14 : 13, in_work ? work++ : home++, *cp);
   }
   writeCoding(b, 16, 0, p.marital_status.get(), CodeContext{{}, {}, "HL70002"});
   writeCoding(b, 22, 0, p.ethnicity.get(), CodeContext{{}, {}, "HL70189"});

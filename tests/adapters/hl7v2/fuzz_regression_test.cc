@@ -218,5 +218,21 @@ TEST(Hl7v2FuzzRegression, LabResultsGoAsOruOnlyWhenItCarriesThemAll) {
   EXPECT_NE(text->find("RSP^Z02"), std::string::npos) << *text;
 }
 
+// Found by hl7v2_fuzz once it compared envelopes: a mobile listed after a work number in PID-14 was
+// written to PID-13, so it came back before the work number.
+TEST(Hl7v2FuzzRegression, TelecomOrderSurvives) {
+  const EnvelopeT env = decodeStable(
+      "MSH|^~\\&|A|B|||20240101||ADT^A04|1|P|2.5\rPID|1||X^^^^PI||||||||||0553-1^PRN^PH|0553-2^WPN^PH~"
+      "13800000000^WPN^CP\r");
+  const model::PatientT* p = env.body.AsPatient();
+  ASSERT_NE(p, nullptr);
+  ASSERT_EQ(p->telecom.size(), 3u);
+  EXPECT_EQ(p->telecom[0]->use, "home");
+  EXPECT_EQ(p->telecom[1]->use, "work");
+  EXPECT_EQ(p->telecom[1]->value, "0553-2");
+  EXPECT_EQ(p->telecom[2]->use, "mobile");
+  EXPECT_EQ(p->telecom[2]->value, "13800000000");
+}
+
 }  // namespace
 }  // namespace metrogw::adapters
