@@ -5,7 +5,8 @@
 // Conventions (both directions, so that decode(encode(x)) == x):
 //  - CodeableConcept.coding[0] is the source coding; further codings and table mappings are `alt`.
 //  - Identifier.system "urn:oid:<oid>" <-> "<oid>" (only when <oid> is digits and dots, so any
-//    other system, "urn:oid:" prefixed or not, passes through unchanged both ways); type = type.coding[0].code; assigner = display.
+//    other system, "urn:oid:" prefixed or not, passes through unchanged both ways); type =
+//    type.coding[0].code; assigner = display.
 //  - Reference "Kind/id" (or a URL ending so) <-> kind + id; "type" when only the kind is known;
 //    the owning city is the extension kExtBase + "city".
 //  - One HumanName: the "official" one, else the first.

@@ -34,9 +34,7 @@ bool isDigitsOnly(std::string_view s) {
   return true;
 }
 
-std::string token(const model::IdentifierT& id) {
-  return systemToUri(id.system) + "|" + id.value;
-}
+std::string token(const model::IdentifierT& id) { return systemToUri(id.system) + "|" + id.value; }
 
 void addPaging(Target& t, const model::QueryT& q) {
   t.add("_count", std::to_string(q.limit));

@@ -32,7 +32,8 @@ void readPartners(const MapReader& root, LoadContext& ctx);
 void readRedis(const MapReader& root, LoadContext& ctx);
 void readIdentity(const MapReader& root, LoadContext& ctx);
 // A list of scope names (partners, routes, listeners' anonymous_scopes).
-void readScopes(const MapReader& m, std::string_view key, std::vector<std::string>& out, const LoadContext& ctx);
+void readScopes(const MapReader& m, std::string_view key, std::vector<std::string>& out,
+                const LoadContext& ctx);
 
 // Reads an optional string naming a TLS file: non-empty, and readable when options.check_files.
 bool readFileKey(const MapReader& map, std::string_view key, std::string& out, const LoadContext& ctx);

@@ -61,7 +61,8 @@ void Worker::addListener(const std::string& name, int fd) {
 
 void Worker::start(SnapshotPtr snapshot) {
   installSnapshot(std::move(snapshot));
-  WorkerContext ctx{index_, dispatcher_, node_name_, client_, [this] { return snapshot_->config; }, &stats_.registry};
+  WorkerContext ctx{index_,          dispatcher_, node_name_, client_, [this] { return snapshot_->config; },
+                    &stats_.registry};
   for (const auto& [name, factory] : handler_registry_.factories()) handlers_[name] = factory(ctx);
   for (size_t i = 0; i < listeners_.size(); ++i) {
     listeners_[i]->listener.reset(evconnlistener_new(dispatcher_.base(), &Worker::onAccept,

@@ -56,16 +56,17 @@ TEST(LoaderErrorsTest, StrayCommaDoesNotHang) {
 TEST(LoaderErrorsTest, UnknownTopLevelKey) {
   EXPECT_THAT(
       loadErrors(withMinimal("bogus: 1\nworker: 2\n")),
-      ElementsAre("t.yaml:4: bogus: unknown key (expected one of: node_name, workers, log_level, "
-                  "access_log, access_log_path, admin, limits, listeners, clusters, routes, federation, partners, "
-                  "redis, identity)",
-                  "t.yaml:5: worker: unknown key, did you mean 'workers'?"));
+      ElementsAre(
+          "t.yaml:4: bogus: unknown key (expected one of: node_name, workers, log_level, "
+          "access_log, access_log_path, admin, limits, listeners, clusters, routes, federation, partners, "
+          "redis, identity)",
+          "t.yaml:5: worker: unknown key, did you mean 'workers'?"));
 }
 
 TEST(LoaderErrorsTest, UnknownNestedKeys) {
-  EXPECT_THAT(
-      loadErrors(withMinimal("    timeout: 5\n")),
-      ElementsAre("t.yaml:4: listeners[0].timeout: unknown key (expected one of: name, address, port, tls, anonymous_scopes)"));
+  EXPECT_THAT(loadErrors(withMinimal("    timeout: 5\n")),
+              ElementsAre("t.yaml:4: listeners[0].timeout: unknown key (expected one of: name, address, "
+                          "port, tls, anonymous_scopes)"));
   EXPECT_THAT(loadErrors(withMinimal("routes:\n  - {path: /a, handler: healthz, timeout: 5}\n")),
               ElementsAre("t.yaml:5: routes[0].timeout: unknown key, did you mean 'timeout_ms'?"));
   EXPECT_THAT(loadErrors(withMinimal("    adress: 1.2.3.4\nclusters:\n  - name: up\n    hosts: [\"h:1\"]\n"
@@ -331,10 +332,11 @@ TEST(LoaderErrorsTest, ControlCharactersAreEscapedInMessages) {
   // One error per line must hold even when the offending value or key contains a newline.
   EXPECT_THAT(
       loadErrors(withMinimal("node_name: \"a\\nb\\x01\"\n\"x\\ny\": 1\n")),
-      ElementsAre("t.yaml:4: node_name: must match [A-Za-z0-9_.-]+, got 'a\\nb\\x01'",
-                  "t.yaml:5: x\\ny: unknown key (expected one of: node_name, workers, log_level, "
-                  "access_log, access_log_path, admin, limits, listeners, clusters, routes, federation, partners, "
-                  "redis, identity)"));
+      ElementsAre(
+          "t.yaml:4: node_name: must match [A-Za-z0-9_.-]+, got 'a\\nb\\x01'",
+          "t.yaml:5: x\\ny: unknown key (expected one of: node_name, workers, log_level, "
+          "access_log, access_log_path, admin, limits, listeners, clusters, routes, federation, partners, "
+          "redis, identity)"));
 }
 
 TEST(LoaderErrorsTest, NonStringKeys) {
