@@ -42,6 +42,9 @@ StatusOr<const Envelope*> verify(std::string_view bytes) {
                                     std::to_string(static_cast<int>(env->body_type())) +
                                     " is unknown to this node (newer schema?)");
   }
+  if (env->body_type() != Body::NONE && env->body() == nullptr) {
+    return Status::malformedMessage("envelope names a body kind but carries no body");
+  }
   return env;
 }
 

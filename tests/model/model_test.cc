@@ -71,6 +71,17 @@ TEST(ModelTest, VerifyRejectsBodyKindFromANewerSchema) {
   EXPECT_NE(r.status().message().find("body kind"), std::string::npos) << r.status().message();
 }
 
+TEST(ModelTest, VerifyRejectsBodyKindWithoutBody) {
+  // The verifier accepts a union type whose value is absent; unpacking then holds a null body
+  // that pack() would dereference (found by model_verify_fuzz).
+  flatbuffers::FlatBufferBuilder fbb;
+  FinishEnvelopeBuffer(fbb, CreateEnvelope(fbb, kSchemaVersion, 0, 0, 0, Body::Query, 0));
+  const std::string bytes(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
+  auto r = verify(bytes);
+  ASSERT_FALSE(r.isOk());
+  EXPECT_NE(r.status().message().find("no body"), std::string::npos) << r.status().message();
+}
+
 TEST(ModelTest, JsonRoundTrip) {
   const std::string bytes = pack(envelopeOf(sampleSlot(), "3201"));
   auto json = toJson(bytes);
