@@ -26,6 +26,16 @@ using gateway::http::Problem;
   }
 }
 
+[[nodiscard]] LocalResponse failure(const Status& s, const std::string& request_id) {
+  return LocalResponse::problem(problemFor(s), s.message(), request_id);
+}
+
+// The cross-reference as JSON, or the problem for a failed resolve/lookup.
+[[nodiscard]] LocalResponse resolvedResponse(const StatusOr<Resolved>& r, const std::string& request_id) {
+  if (!r.isOk()) return failure(r.status(), request_id);
+  return LocalResponse::json(200, toJson(r->token, *r->ref, r->source));
+}
+
 [[nodiscard]] std::string paramOf(const LocalRequest& r, std::string_view name) {
   for (const auto& [k, v] : r.params) {
     if (k == name) return v;
@@ -79,17 +89,14 @@ class ResolveHandler final : public IdentityHandler {
       return;
     }
     const bool flagged = std::get<ParsedResolve>(parsed).check_flagged;
-    service_->resolve(
-        std::get<ParsedResolve>(parsed).subject,
-        [respond = std::move(respond), id = std::string(request.request_id), flagged](StatusOr<Resolved> r) {
-          if (!r.isOk()) {
-            respond(LocalResponse::problem(problemFor(r.status()), r.status().message(), id));
-            return;
-          }
-          LocalResponse out = LocalResponse::json(200, toJson(r->token, *r->ref, r->source));
-          if (flagged) out.headers.add("X-Metrogw-Identifier-Flag", "check-character");
-          respond(std::move(out));
-        });
+    service_->resolve(std::get<ParsedResolve>(parsed).subject,
+                      [respond = std::move(respond), id = std::string(request.request_id),
+                       flagged](const StatusOr<Resolved>& r) {
+                        LocalResponse out = resolvedResponse(r, id);
+                        if (flagged && r.isOk())
+                          out.headers.add("X-Metrogw-Identifier-Flag", "check-character");
+                        respond(std::move(out));
+                      });
   }
 };
 
@@ -100,14 +107,8 @@ class XrefHandler final : public IdentityHandler {
     if (!ready(request, respond)) return;
     const std::string t = token(request, respond);
     if (t.empty()) return;
-    service_->lookup(
-        t, [respond = std::move(respond), id = std::string(request.request_id)](StatusOr<Resolved> r) {
-          if (!r.isOk()) {
-            respond(LocalResponse::problem(problemFor(r.status()), r.status().message(), id));
-            return;
-          }
-          respond(LocalResponse::json(200, toJson(r->token, *r->ref, r->source)));
-        });
+    service_->lookup(t, [respond = std::move(respond), id = std::string(request.request_id)](
+                            const StatusOr<Resolved>& r) { respond(resolvedResponse(r, id)); });
   }
 };
 
@@ -121,7 +122,7 @@ class ForgetHandler final : public IdentityHandler {
     service_->invalidate(
         {t}, "api", [respond = std::move(respond), id = std::string(request.request_id)](const Status& s) {
           if (!s.isOk()) {
-            respond(LocalResponse::problem(problemFor(s), s.message(), id));
+            respond(failure(s, id));
             return;
           }
           LocalResponse out;
@@ -181,7 +182,7 @@ class PlatformEventsHandler final : public IdentityHandler {
     const size_t count = tokens.size();
     service_->invalidate(tokens, "platform", [respond = std::move(respond), id, count](const Status& s) {
       if (!s.isOk()) {
-        respond(LocalResponse::problem(problemFor(s), s.message(), id));
+        respond(failure(s, id));
         return;
       }
       respond(LocalResponse::json(200, R"({"invalidated_tokens":)" + std::to_string(count) + "}"));

@@ -164,6 +164,11 @@ void Service::onRedisState(redis::State state) {
 
 bool Service::redisReady() const { return redis_ && redis_ready_; }
 
+std::chrono::milliseconds Service::discoveryDeadline() const {
+  return settings_->discovery_deadline.value_or(config_->federation ? config_->federation->deadline
+                                                                    : std::chrono::milliseconds(3'000));
+}
+
 std::string Service::key(std::string_view kind, std::string_view token) const {
   std::string k = prefix_;
   k += kind;
@@ -253,9 +258,7 @@ void Service::lockOrWait(const std::string& flight_key) {
     startDiscovery(flight_key);
     return;
   }
-  const auto deadline = settings_->discovery_deadline.value_or(
-      config_->federation ? config_->federation->deadline : std::chrono::milliseconds(3'000));
-  const auto lock_ms = deadline + kLockMargin;
+  const auto lock_ms = discoveryDeadline() + kLockMargin;
   redis_->command(
       {"SET", key("xlock", f.tokens.front()), worker_.node_name, "NX", "PX", std::to_string(lock_ms.count())},
       [this, alive = alive_, flight_key, lock_ms](StatusOr<redis::Reply> reply) {
@@ -319,8 +322,7 @@ void Service::startDiscovery(const std::string& flight_key) {
   Flight& f = *it->second;
   f.discovering = true;
   if (f.poll) f.poll->disable();
-  const auto deadline = settings_->discovery_deadline.value_or(
-      config_->federation ? config_->federation->deadline : std::chrono::milliseconds(3'000));
+  const auto deadline = discoveryDeadline();
   const Clock::time_point started = Clock::now();
   discover(node_, deadline, f.subject, [this, alive = alive_, flight_key, started](CrossRef ref) {
     if (!*alive) return;

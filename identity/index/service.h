@@ -91,6 +91,7 @@ class Service {
   Status refresh();
   void onRedisState(redis::State state);
   [[nodiscard]] bool redisReady() const;
+  [[nodiscard]] std::chrono::milliseconds discoveryDeadline() const;
   [[nodiscard]] std::string key(std::string_view kind, std::string_view token) const;
   void readCache(const std::string& flight_key, const std::vector<std::string>& tokens);
   void lockOrWait(const std::string& flight_key);
