@@ -71,6 +71,11 @@ class IdentityTest(NodeTestCase):
                         "--deadline-ms", str(DEADLINE_MS), "--redis", f"127.0.0.1:{self.redis.port}",
                         "--key-file", self.keys] + password_args, check=True, timeout=30)
         self.nodes = {name: self.start_node(name) for name, _, _ in CITIES}
+        # /readyz does not wait for Redis (a node serves degraded without it); these tests start
+        # from a connected cache on every worker.
+        for node in self.nodes.values():
+            wait_until(lambda n=node: n.metric_value("metrogw_redis_connected") == self.WORKERS, timeout=10,
+                       message="redis not connected on every worker")
         self.people = residents(SEED)
 
     def config_text(self, name):
