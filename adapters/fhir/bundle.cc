@@ -6,6 +6,8 @@
 // `incomplete` list; total -> total (-1 when absent); link[relation=next] -> next_page_token (the
 // url's _page_token parameter, else the whole url). Encoding writes the next link as
 // "/fhir/<Kind>?_page_token=<token>".
+#include <set>
+
 #include "adapters/fhir/resources.h"
 #include "adapters/fhir/url.h"
 
@@ -145,6 +147,18 @@ std::string_view primaryKind(const model::SearchResultT& r) {
   return "Bundle";
 }
 
+// Ids of the report patients written as included entries: a patient with one of these ids must
+// be an entry too, or its "Patient/<id>" reference would resolve to the other one.
+std::set<std::string> includedPatientIds(const PtrList<model::LabReportT>& reports) {
+  std::set<std::string> ids;
+  for (const auto& report : reports) {
+    if (report && report->patient != nullptr && !report->patient->id.empty() &&
+        !fitsInReference(*report->patient))
+      ids.insert(report->patient->id);
+  }
+  return ids;
+}
+
 void writeOutcomeEntry(Out& o, const model::SearchResultT& r) {
   if (r.incomplete.empty()) return;
   o.beginObject();
@@ -206,9 +220,12 @@ void writeSearchResult(Out& o, const model::SearchResultT& r) {
   writeMatches(o, r.schedules, writeSchedule);
   writeMatches(o, r.slots, writeSlot);
   writeMatches(o, r.appointments, writeAppointment);
+  const std::set<std::string> included = includedPatientIds(r.lab_reports);
   uint64_t next = 0;
   for (const auto& report : r.lab_reports) {
-    if (report) writeLabReportEntries(o, *report, "match", next);
+    if (!report) continue;
+    const bool entry = report->patient != nullptr && included.contains(report->patient->id);
+    writeLabReportEntries(o, *report, "match", next, entry);
   }
   writeOutcomeEntry(o, r);
   o.endArray();

@@ -427,10 +427,11 @@ Status decodeObservationsAsReport(const std::vector<const Node*>& observations, 
   return Status::ok();
 }
 
-void writeLabReportEntries(Out& o, const model::LabReportT& r, std::string_view mode, uint64_t& next) {
+void writeLabReportEntries(Out& o, const model::LabReportT& r, std::string_view mode, uint64_t& next,
+                           bool patient_entry) {
   const uint64_t report_url = next++;
   std::string patient_url;
-  if (r.patient != nullptr && !fitsInReference(*r.patient)) patient_url = entryUrl(next++);
+  if (r.patient != nullptr && (patient_entry || !fitsInReference(*r.patient))) patient_url = entryUrl(next++);
   const uint64_t first_result = next;
   next += r.observations.size();
   beginEntry(o, entryUrl(report_url));

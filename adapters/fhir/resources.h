@@ -86,7 +86,10 @@ void writeObservation(Out& o, const model::ObservationT& obs);
 // Writes the Bundle entries of a report: the DiagnosticReport (mode `mode`), its patient when it
 // does not fit in a reference, and its observations (mode "include" in a searchset). `next` numbers
 // the urn:uuid fullUrls within one Bundle.
-void writeLabReportEntries(Out& o, const model::LabReportT& r, std::string_view mode, uint64_t& next);
+// `patient_entry` writes the patient as an entry even when it fits in a reference (a bare
+// "Patient/<id>" would resolve to another report's included Patient with the same id).
+void writeLabReportEntries(Out& o, const model::LabReportT& r, std::string_view mode, uint64_t& next,
+                           bool patient_entry = false);
 // "urn:uuid:..." fullUrl number n of a Bundle.
 [[nodiscard]] std::string entryUrl(uint64_t n);
 

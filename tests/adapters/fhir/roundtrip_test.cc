@@ -248,6 +248,24 @@ TEST(FhirRoundTripTest, SearchResultWithPagingIncludesAndIncomplete) {
   EXPECT_EQ(back.body.AsSearchResult()->total, -1);
 }
 
+// Found by fhir_fuzz: the second report's patient fits in a bare "Patient/p9" reference, which
+// would resolve to the first report's included Patient p9 and gain its gender.
+TEST(FhirRoundTripTest, ReportsSharingAPatientIdKeepTheirOwnPatients) {
+  constexpr std::string_view kTwoReports = R"({"resourceType":"Bundle","type":"searchset","entry":[
+    {"fullUrl":"urn:uuid:1","resource":{"resourceType":"DiagnosticReport","id":"r1","status":"final",
+       "subject":{"reference":"urn:uuid:2"}},"search":{"mode":"match"}},
+    {"fullUrl":"urn:uuid:2","resource":{"resourceType":"Patient","id":"p9","gender":"female"},
+       "search":{"mode":"include"}},
+    {"fullUrl":"urn:uuid:3","resource":{"resourceType":"DiagnosticReport","id":"r2","status":"final",
+       "subject":{"reference":"urn:uuid:4"}},"search":{"mode":"match"}},
+    {"fullUrl":"urn:uuid:4","resource":{"resourceType":"Patient","id":"p9"},"search":{"mode":"include"}}]})";
+  auto env = roundTrip(kTwoReports);
+  const model::SearchResultT& r = *env.body.AsSearchResult();
+  ASSERT_EQ(r.lab_reports.size(), 2u);
+  EXPECT_EQ(r.lab_reports[0]->patient->gender, model::Gender::Female);
+  EXPECT_EQ(r.lab_reports[1]->patient->gender, model::Gender::Unknown);
+}
+
 TEST(FhirRoundTripTest, RecordSummaryDocument) {
   auto env = roundTrip(kDocument);
   ASSERT_EQ(env.body.type, model::Body::RecordSummary);
