@@ -1,9 +1,11 @@
 // Handlers every node serves: /v1/node (identity and version of the node answering).
 #include "adapters/codec.h"
 #include "app/node.h"
+#include "booking/handlers.h"
 #include "common/logging.h"
 #include "federation/handlers.h"
 #include "identity/index/handlers.h"
+#include "sharing/handlers.h"
 
 namespace metrogw::app {
 namespace {
@@ -34,6 +36,8 @@ void registerBuiltinHandlers(gateway::HandlerRegistry& registry) {
                [](gateway::WorkerContext& ctx) { return std::make_unique<NodeInfoHandler>(ctx); });
   federation::registerHandlers(registry);
   identity::index::registerHandlers(registry);
+  booking::registerHandlers(registry);
+  sharing::registerHandlers(registry);
 }
 
 config::LoadOptions loadOptions(const gateway::HandlerRegistry& registry) {

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "common/status.h"
+#include "config/booking.h"
+#include "config/sharing.h"
 
 namespace metrogw::config {
 
@@ -178,6 +180,9 @@ struct Config {
   std::optional<Federation> federation;
   std::optional<Redis> redis;
   std::optional<Identity> identity;
+  std::optional<Booking> booking;
+  std::optional<Consent> consent;
+  std::optional<Audit> audit;
   std::vector<Partner> partners;
   Admin admin;
   Limits limits;

@@ -145,9 +145,10 @@ void readDocument(const YAML::Node& root, LoadContext& ctx) {
     ctx.reader.error(root.Mark(), "", "top level must be a mapping, got " + describe(root));
     return;
   }
-  const MapReader m(ctx.reader, root, Where{root.Mark(), ""},
-                    {"node_name", "workers", "log_level", "access_log", "access_log_path", "admin", "limits",
-                     "listeners", "clusters", "routes", "federation", "partners", "redis", "identity"});
+  const MapReader m(
+      ctx.reader, root, Where{root.Mark(), ""},
+      {"node_name", "workers", "log_level", "access_log", "access_log_path", "admin", "limits", "listeners",
+       "clusters", "routes", "federation", "partners", "redis", "identity", "booking", "consent", "audit"});
   m.require({"listeners"});
   readGeneral(m, ctx.config);
   readAdmin(m, ctx.config.admin);
@@ -159,6 +160,9 @@ void readDocument(const YAML::Node& root, LoadContext& ctx) {
   readPartners(m, ctx);
   readRedis(m, ctx);
   readIdentity(m, ctx);
+  readBooking(m, ctx);
+  readConsent(m, ctx);
+  readAudit(m, ctx);
 }
 
 bool readFileKey(const MapReader& map, std::string_view key, std::string& out, const LoadContext& ctx) {

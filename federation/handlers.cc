@@ -6,6 +6,7 @@
 #include "federation/fanout.h"
 #include "federation/node_context.h"
 #include "federation/north_query.h"
+#include "federation/peer_api.h"
 
 namespace metrogw::federation {
 namespace {
@@ -100,7 +101,7 @@ class PeerHandler final : public gateway::LocalHandler {
       respond(envelopeProblem(Problem::kNotImplemented, "this node has no federation section"));
       return;
     }
-    if (!isPeer(*fed, request.caller)) {
+    if (peerCityOf(*node_.worker().config(), request.caller).empty()) {
       respond(
           envelopeProblem(Problem::kCallerNotAllowed, "caller certificate is not a configured peer node"));
       return;
@@ -130,34 +131,6 @@ class PeerHandler final : public gateway::LocalHandler {
   }
 
  private:
-  [[nodiscard]] bool isPeer(const config::Federation& fed, std::string_view caller) {
-    if (caller.empty()) return false;
-    const config::ConfigPtr cfg = node_.worker().config();
-    for (const config::Peer& peer : fed.peers) {
-      const config::Cluster* c = cfg->findCluster(peer.cluster);
-      if (c != nullptr && c->tls && c->tls->expected_subject == caller) return true;
-    }
-    return false;
-  }
-
-  static LocalResponse envelopeResponse(int status, const model::EnvelopeT& env) {
-    LocalResponse r;
-    r.status = status;
-    r.content_type = std::string(model::kContentType);
-    r.body = model::pack(env);
-    return r;
-  }
-
-  static LocalResponse envelopeProblem(Problem problem, std::string detail) {
-    const auto& info = gateway::http::problemInfo(problem);
-    model::ProblemT p;
-    p.type = gateway::http::problemType(problem);
-    p.title = std::string(info.title);
-    p.status = static_cast<uint16_t>(info.status);
-    p.detail = std::move(detail);
-    return envelopeResponse(info.status, model::envelopeOf(std::move(p)));
-  }
-
   NodeContext node_;
 };
 

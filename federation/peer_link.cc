@@ -18,10 +18,10 @@ namespace {
 }  // namespace
 
 void callPeer(gateway::HttpClient& client, const config::Peer& peer, const model::EnvelopeT& request,
-              std::chrono::milliseconds timeout, EnvelopeCallback done) {
+              std::chrono::milliseconds timeout, EnvelopeCallback done, std::string_view path) {
   gateway::ClientRequest http;
   http.method = "POST";
-  http.target = std::string(kFederationPath);
+  http.target = std::string(path);
   http.headers = {{"Content-Type", std::string(model::kContentType)},
                   {"Accept", std::string(model::kContentType)}};
   http.body = model::pack(request);

@@ -31,6 +31,9 @@ void readFederation(const MapReader& root, LoadContext& ctx);
 void readPartners(const MapReader& root, LoadContext& ctx);
 void readRedis(const MapReader& root, LoadContext& ctx);
 void readIdentity(const MapReader& root, LoadContext& ctx);
+void readBooking(const MapReader& root, LoadContext& ctx);  // booking.cc
+void readConsent(const MapReader& root, LoadContext& ctx);  // sharing.cc
+void readAudit(const MapReader& root, LoadContext& ctx);    // sharing.cc
 // A list of scope names (partners, routes, listeners' anonymous_scopes).
 void readScopes(const MapReader& m, std::string_view key, std::vector<std::string>& out,
                 const LoadContext& ctx);

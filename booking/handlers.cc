@@ -1,0 +1,7 @@
+#include "booking/handlers.h"
+
+namespace metrogw::booking {
+
+void registerHandlers(gateway::HandlerRegistry& /*registry*/) {}
+
+}  // namespace metrogw::booking
