@@ -59,7 +59,7 @@ TEST(LoaderErrorsTest, UnknownTopLevelKey) {
       ElementsAre(
           "t.yaml:4: bogus: unknown key (expected one of: node_name, workers, log_level, "
           "access_log, access_log_path, admin, limits, listeners, clusters, routes, federation, partners, "
-          "redis, identity)",
+          "redis, identity, booking, consent, audit)",
           "t.yaml:5: worker: unknown key, did you mean 'workers'?"));
 }
 
@@ -336,7 +336,7 @@ TEST(LoaderErrorsTest, ControlCharactersAreEscapedInMessages) {
           "t.yaml:4: node_name: must match [A-Za-z0-9_.-]+, got 'a\\nb\\x01'",
           "t.yaml:5: x\\ny: unknown key (expected one of: node_name, workers, log_level, "
           "access_log, access_log_path, admin, limits, listeners, clusters, routes, federation, partners, "
-          "redis, identity)"));
+          "redis, identity, booking, consent, audit)"));
 }
 
 TEST(LoaderErrorsTest, NonStringKeys) {
