@@ -7,7 +7,7 @@
 
 namespace metrogw::gateway::http {
 namespace {
-constexpr std::array<ProblemInfo, 20> kProblems = {{
+constexpr std::array<ProblemInfo, 34> kProblems = {{
     {400, "malformed-request", "Malformed request"},
     {404, "not-found", "No route for this request"},
     {405, "method-not-allowed", "Method not allowed"},
@@ -28,6 +28,20 @@ constexpr std::array<ProblemInfo, 20> kProblems = {{
     {502, "platform-error", "City platform answered with an error"},
     {422, "invalid-identifier", "Patient identifier is not valid"},
     {404, "unknown-patient", "No cross-reference for this patient token"},
+    {409, "slot-unavailable", "Slot not available"},
+    {409, "hold-expired", "Hold expired or unknown"},
+    {409, "booking-window-closed", "Slot not yet open for booking"},
+    {409, "reserved-for-family-doctors", "Remaining places are reserved for family doctors"},
+    {409, "patient-limit-reached", "Patient booking limit reached"},
+    {409, "patient-suspended", "Patient suspended from online booking"},
+    {409, "cancellation-cutoff-passed", "Cancellation cut-off passed"},
+    {400, "idempotency-key-required", "Idempotency-Key header required"},
+    {422, "idempotency-key-reused", "Idempotency-Key reused with a different request"},
+    {404, "appointment-not-found", "Appointment not found"},
+    {403, "consent-required", "Patient consent required"},
+    {404, "consent-not-found", "Consent not found"},
+    {403, "break-glass-not-permitted", "Emergency access not permitted"},
+    {503, "audit-unavailable", "Audit trail unavailable"},
 }};
 }  // namespace
 
