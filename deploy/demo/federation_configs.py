@@ -3,6 +3,7 @@
 
     federation_configs.py OUTDIR CERTDIR [--ports JSON] [--deadline-ms N]
                           [--redis HOST:PORT --key-file FILE [--redis-password-file FILE]]
+                          [--sharing AUDIT_DIR]
 
 Each city gets OUTDIR/<name>.yaml: a `main` listener (north API, plain HTTP on loopback), a
 `federation` listener (mutual TLS, peers only), an admin port, a cluster per peer node (mTLS with
@@ -15,6 +16,10 @@ With --redis and --key-file each node also gets the identity API (/v1/patients/.
 person-token key file, its Redis (database i for the i-th city), and the routes with scopes. The
 loopback `main` listener grants those scopes to callers without a certificate (a demo; partners
 present certificates and are listed under `partners:`).
+With --sharing (needs --redis and --key-file) each node also gets consent-governed sharing: the
+consent API and the lab-report / record-summary routes on `main` (scopes consent:write,
+consent:read, records:read, granted to loopback callers), the sharing-peer route on `federation`,
+a `consent:` section (break-glass enabled) and an `audit:` section writing to AUDIT_DIR/<name>.
 Prints nothing; exit 0.
 """
 import json
@@ -61,6 +66,39 @@ def identity_sections(index, identity):
         lines.append(f"  password_file: {q(identity['password_file'])}")
     lines += ["identity:", f"  key_file: {q(identity['key_file'])}", "  check_digit: reject"]
     return lines
+
+
+SHARING_SCOPES = "consent:write, consent:read, records:read"
+
+
+def sharing_routes():
+    return [
+        "  - { name: consent-grant, path: /v1/consents, match: exact, methods: [POST], handler: consent-grant,"
+        " listeners: [main], scopes: [consent:write] }",
+        "  - { name: consent-revoke, path: \"/v1/consents/{id}\", methods: [DELETE], handler: consent-revoke,"
+        " listeners: [main], scopes: [consent:write] }",
+        "  - { name: consent-history, path: \"/v1/patients/{token}/consents\", methods: [GET],"
+        " handler: consent-history, listeners: [main], scopes: [consent:read] }",
+        "  - { name: sharing-lab-reports, path: \"/v1/patients/{token}/lab-reports\", methods: [GET],"
+        " handler: sharing-lab-reports, listeners: [main], scopes: [records:read] }",
+        "  - { name: sharing-lab-report, path: \"/v1/patients/{token}/lab-reports/{id}\", methods: [GET],"
+        " handler: sharing-lab-report, listeners: [main], scopes: [records:read] }",
+        "  - { name: sharing-record-summary, path: \"/v1/patients/{token}/record-summary\", methods: [GET],"
+        " handler: sharing-record-summary, listeners: [main], scopes: [records:read] }",
+        "  - { name: sharing-peer, path: /federation/v1/sharing, match: exact, methods: [POST],"
+        " handler: sharing-peer, listeners: [federation] }",
+    ]
+
+
+def sharing_sections(name, audit_dir):
+    return ["consent:", "  break_glass: true", "audit:", f"  directory: {q(os.path.join(audit_dir, name))}"]
+
+
+def with_sharing(text, name, audit_dir):
+    """Adds the sharing routes, scopes and sections to a node config made with identity."""
+    text = text.replace(f"    anonymous_scopes: {IDENTITY_SCOPES[:-1]}", f"    anonymous_scopes: {IDENTITY_SCOPES[:-1]}, {SHARING_SCOPES}")
+    text = text.replace("federation:\n", "\n".join(sharing_routes()) + "\nfederation:\n", 1)
+    return text + "\n".join(sharing_sections(name, audit_dir)) + "\n"
 
 
 def node_config(name, city, display, dialect, ports, certdir, deadline_ms, identity=None, index=0):
@@ -141,6 +179,7 @@ def main(argv):
     ports = default_ports()
     deadline_ms = 2500
     identity = {}
+    audit_dir = None
     rest = argv[3:]
     while rest:
         if rest[0] == "--ports" and len(rest) > 1:
@@ -148,6 +187,9 @@ def main(argv):
             rest = rest[2:]
         elif rest[0] == "--deadline-ms" and len(rest) > 1:
             deadline_ms = int(rest[1])
+            rest = rest[2:]
+        elif rest[0] == "--sharing" and len(rest) > 1:
+            audit_dir = os.path.abspath(rest[1])
             rest = rest[2:]
         elif rest[0] in ("--redis", "--key-file", "--redis-password-file") and len(rest) > 1:
             key = {"--redis": "redis", "--key-file": "key_file", "--redis-password-file": "password_file"}[rest[0]]
@@ -159,10 +201,14 @@ def main(argv):
     if identity and ("redis" not in identity or "key_file" not in identity):
         print("federation_configs.py: --redis and --key-file go together", file=sys.stderr)
         return 2
+    if audit_dir and not identity:
+        print("federation_configs.py: --sharing needs --redis and --key-file", file=sys.stderr)
+        return 2
     os.makedirs(outdir, exist_ok=True)
     for i, (name, city, display, dialect) in enumerate(CITIES):
         with open(os.path.join(outdir, f"{name}.yaml"), "w", encoding="utf-8") as f:
-            f.write(node_config(name, city, display, dialect, ports, certdir, deadline_ms, identity or None, i))
+            text = node_config(name, city, display, dialect, ports, certdir, deadline_ms, identity or None, i)
+            f.write(with_sharing(text, name, audit_dir) if audit_dir else text)
     return 0
 
 
