@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "config/sharing.h"
+#include "config/config.h"
 
 namespace metrogw::observability {
 class Registry;
@@ -56,7 +56,10 @@ struct Record {
 
 struct LogOptions {
   observability::Registry* metrics = nullptr;  // audit metrics (audit/metrics.h) when set
-  std::function<int64_t()> now_ms;             // clock for rotation/retention; default system clock
+  // When set and config.ship: a shipper thread copies records to "<key_prefix>audit:events"
+  // (see audit/README.md). Only read during open().
+  const config::Redis* redis = nullptr;
+  std::function<int64_t()> now_ms;  // clock for rotation/retention and empty Event::time_ms; default system
 };
 
 class Log {
@@ -70,7 +73,8 @@ class Log {
   // Process-wide accessor: the same Log for the same directory (opened on first use). Call from
   // any thread, e.g. every worker's handler factory.
   [[nodiscard]] static StatusOr<std::shared_ptr<Log>> instance(const config::Audit& config,
-                                                               std::string node_name, LogOptions options = {});
+                                                               std::string node_name,
+                                                               LogOptions options = {});
 
   ~Log();
   Log(const Log&) = delete;

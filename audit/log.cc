@@ -1,0 +1,96 @@
+// Log: the append path (format, hash, write(2)), rotation, retention and the fsync flusher thread.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "audit/audit.h"
+#include "audit/internal/files.h"
+#include "audit/internal/log_impl.h"
+#include "audit/internal/record.h"
+#include "common/logging.h"
+
+namespace metrogw::audit {
+
+using internal::Fd;
+
+Log::Log(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Log::~Log() {
+  impl_->stopShipper();
+  {
+    const std::lock_guard lock(impl_->mu);
+    impl_->stop = true;
+  }
+  impl_->cv.notify_all();
+  if (impl_->flusher.joinable()) impl_->flusher.join();
+  if (impl_->file) (void)::fsync(impl_->file->get());
+}
+
+StatusOr<std::shared_ptr<Log>> Log::open(const config::Audit& config, std::string node_name,
+                                         LogOptions options) {
+  auto impl = std::make_unique<Impl>();
+  RETURN_IF_ERROR(impl->init(config, std::move(node_name), options));
+  auto* raw = impl.get();
+  std::shared_ptr<Log> log(new Log(std::move(impl)));
+  raw->flusher = std::thread([raw] { raw->flushLoop(); });
+  if (options.redis != nullptr && config.ship) RETURN_IF_ERROR(raw->startShipper(*options.redis));
+  return log;
+}
+
+StatusOr<std::shared_ptr<Log>> Log::instance(const config::Audit& config, std::string node_name,
+                                             LogOptions options) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<Log>> logs;
+  std::error_code ec;
+  std::string key = std::filesystem::absolute(config.directory, ec).lexically_normal().string();
+  if (ec) key = config.directory;
+  const std::lock_guard lock(mu);
+  auto& slot = logs[key];
+  if (!slot) {
+    ASSIGN_OR_RETURN(slot, open(config, std::move(node_name), std::move(options)));
+  }
+  return slot;
+}
+
+Status Log::append(const Event& event) {
+  const auto started = std::chrono::steady_clock::now();
+  Status s = impl_->append(event);
+  if (impl_->metrics) {
+    impl_->metrics->write_seconds.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    (s.isOk() ? impl_->metrics->records : impl_->metrics->write_failures).inc();
+  }
+  return s;
+}
+
+Status Log::sync() {
+  std::shared_ptr<Fd> file;
+  {
+    const std::lock_guard lock(impl_->mu);
+    file = impl_->file;
+    impl_->unsynced = 0;
+  }
+  if (file && ::fdatasync(file->get()) != 0) return Status::ioError("audit fsync failed");
+  return Status::ok();
+}
+
+uint64_t Log::lastSeq() const {
+  const std::lock_guard lock(impl_->mu);
+  return impl_->last_seq;
+}
+
+std::string Log::currentFile() const {
+  const std::lock_guard lock(impl_->mu);
+  return impl_->file_path;
+}
+
+const std::string& Log::directory() const { return impl_->config.directory; }
+
+}  // namespace metrogw::audit
