@@ -5,6 +5,7 @@
 
 #include "app/node.h"
 #include "app/translate.h"
+#include "audit/audit.h"
 #include "config/config.h"
 
 namespace {
@@ -13,6 +14,7 @@ void usage(FILE* out) {
   std::fputs(
       "usage: metrogw [--config FILE] [--check]\n"
       "       metrogw translate --dialect D FILE   (one message -> canonical JSON; see translate --help)\n"
+      "       metrogw audit verify|query ...        (audit trail; see audit/README.md)\n"
       "       metrogw --print-default-config | --version | --help\n"
       "  --config FILE   YAML configuration (default: the embedded default config)\n"
       "  --check         validate the configuration and exit (0 valid, 1 errors on stderr)\n"
@@ -25,6 +27,7 @@ void usage(FILE* out) {
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "translate") == 0)
     return metrogw::app::runTranslate(argc - 1, argv + 1);
+  if (argc > 1 && std::strcmp(argv[1], "audit") == 0) return metrogw::audit::runCli(argc - 1, argv + 1);
   std::string config_path;
   bool check = false;
   for (int i = 1; i < argc; ++i) {
