@@ -29,6 +29,12 @@ bool forEachLine(std::string_view text, Fn fn) {
   return true;
 }
 
+// The seq the first line of `file` should have: from its name, else what the line claims.
+uint64_t firstSeqOrClaimed(const std::string& file, uint64_t claimed) {
+  const uint64_t from_name = internal::firstSeqOf(std::filesystem::path(file).filename().string());
+  return from_name != 0 ? from_name : claimed;
+}
+
 // Checks one line against the chain; fills `report` and returns false at the first break.
 bool checkLine(const std::string& file, uint64_t number, std::string_view line, bool terminated,
                ChainState& chain, VerifyReport& report) {
@@ -39,7 +45,8 @@ bool checkLine(const std::string& file, uint64_t number, std::string_view line, 
   };
   uint64_t claimed = 0;
   auto parsed = internal::parseRecord(line, &claimed);
-  if (!parsed.isOk()) return fail(chain.started ? expected : claimed, parsed.status().message());
+  if (!parsed.isOk())
+    return fail(chain.started ? expected : firstSeqOrClaimed(file, claimed), parsed.status().message());
   if (!terminated) return fail(parsed->record.seq, "last line has no newline (torn write)");
   const auto& r = parsed.value();
   if (chain.started && r.record.seq != expected) {
