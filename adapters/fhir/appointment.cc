@@ -35,8 +35,10 @@ bool isPatientActor(const Node& actor, const Resolver& resolver) {
   model::ReferenceT r;
   if (!decodeReference(actor, r).isOk()) return false;
   if (r.kind == "Patient") return true;
-  if (r.id.empty() || r.id[0] != '#') return false;
-  const Node* res = resolver.resolve(r.id);
+  // A contained resource is named by the whole reference: "#x/y" is the contained id "x/y".
+  std::string target;
+  if (!getString(actor, "reference", target).isOk() || target.empty() || target[0] != '#') return false;
+  const Node* res = resolver.resolve(target);
   if (res == nullptr) return false;
   auto kind = resourceTypeOf(*res);
   return kind.isOk() && *kind == "Patient";

@@ -292,6 +292,8 @@ Status decodePatientReference(const Node& ref, const Resolver* resolver, Ptr<mod
 }
 
 bool fitsInReference(const model::PatientT& p) {
+  // "Patient/<id>" is split at the last '/': an id with a slash would come back cut.
+  if (p.id.find('/') != std::string::npos) return false;
   model::PatientT rest;
   rest.id = p.id;
   if (p.identifiers.size() > 1) return false;

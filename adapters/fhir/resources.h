@@ -63,7 +63,8 @@ void writeDepartment(Out& o, const model::DepartmentT& d);
 // else id/identifier/display of the reference itself.
 [[nodiscard]] Status decodePatientReference(const Node& ref, const Resolver* resolver,
                                             Ptr<model::PatientT>& out);
-// True when the patient fits in a reference (id, at most one identifier, a name text only).
+// True when the patient fits in a reference (an id without '/', at most one identifier, a name text
+// only).
 [[nodiscard]] bool fitsInReference(const model::PatientT& p);
 // The reference for a patient: to `target` ("#id", a fullUrl) when given, else inline.
 void writePatientReference(Out& o, std::string_view key, const model::PatientT& p, std::string_view target);

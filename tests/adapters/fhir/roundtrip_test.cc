@@ -266,6 +266,38 @@ TEST(FhirRoundTripTest, ReportsSharingAPatientIdKeepTheirOwnPatients) {
   EXPECT_EQ(r.lab_reports[1]->patient->gender, model::Gender::Unknown);
 }
 
+// Found by fhir_fuzz: a Patient id with a '/' was written as a bare "Patient/p/" reference, which
+// splits into kind "p" and an empty id; such a patient is an entry (a contained one) instead, and a
+// contained "#x/y" is a Patient actor of an Appointment.
+TEST(FhirRoundTripTest, PatientIdWithASlashIsNotABareReference) {
+  constexpr std::string_view kReport = R"({"resourceType":"Bundle","type":"collection","entry":[
+    {"fullUrl":"urn:uuid:1","resource":{"resourceType":"DiagnosticReport","id":"r1","status":"final",
+       "subject":{"reference":"urn:uuid:2"}}},
+    {"fullUrl":"urn:uuid:2","resource":{"resourceType":"Patient","id":"p/"}}]})";
+  const auto report = roundTrip(kReport);
+  ASSERT_NE(report.body.AsLabReport()->patient, nullptr);
+  EXPECT_EQ(report.body.AsLabReport()->patient->id, "p/");
+  constexpr std::string_view kSearchset = R"({"resourceType":"Bundle","type":"searchset","entry":[
+    {"fullUrl":"urn:uuid:1","resource":{"resourceType":"DiagnosticReport","id":"r1","status":"final",
+       "subject":{"reference":"urn:uuid:2"}},"search":{"mode":"match"}},
+    {"fullUrl":"urn:uuid:2","resource":{"resourceType":"Patient","id":"a/b"},"search":{"mode":"include"}}]})";
+  const auto result = roundTrip(kSearchset);
+  ASSERT_NE(result.body.AsSearchResult()->lab_reports[0]->patient, nullptr);
+  EXPECT_EQ(result.body.AsSearchResult()->lab_reports[0]->patient->id, "a/b");
+  constexpr std::string_view kAppointment = R"({"resourceType":"Appointment","id":"a1","status":"booked",
+    "contained":[{"resourceType":"Patient","id":"x/y"}],
+    "participant":[{"actor":{"reference":"#x/y"},"status":"accepted"}]})";
+  const auto appointment = roundTrip(kAppointment);
+  ASSERT_NE(appointment.body.AsAppointment()->patient, nullptr);
+  EXPECT_EQ(appointment.body.AsAppointment()->patient->id, "x/y");
+  constexpr std::string_view kDocument = R"({"resourceType":"Bundle","type":"document","entry":[
+    {"fullUrl":"urn:uuid:0","resource":{"resourceType":"Composition","id":"d1","subject":{"reference":"urn:uuid:1"}}},
+    {"fullUrl":"urn:uuid:1","resource":{"resourceType":"Patient","id":"/p"}}]})";
+  const auto document = roundTrip(kDocument);
+  ASSERT_NE(document.body.AsRecordSummary()->patient, nullptr);
+  EXPECT_EQ(document.body.AsRecordSummary()->patient->id, "/p");
+}
+
 TEST(FhirRoundTripTest, RecordSummaryDocument) {
   auto env = roundTrip(kDocument);
   ASSERT_EQ(env.body.type, model::Body::RecordSummary);
