@@ -1,0 +1,82 @@
+#include "sharing/internal/node.h"
+
+#include <chrono>
+#include <fstream>
+
+namespace metrogw::sharing::internal {
+namespace {
+
+[[nodiscard]] StatusOr<std::string> readPassword(const std::string& file) {
+  if (file.empty()) return std::string();
+  std::ifstream in(file);
+  if (!in) return Status::ioError("redis.password_file " + file + ": cannot be read");
+  std::string line;
+  std::getline(in, line);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Node::Node(gateway::WorkerContext& worker, std::shared_ptr<identity::index::SharedState> identity_state)
+    : worker_(worker), federation_(worker), identity_(worker, std::move(identity_state)) {
+  (void)ready();  // connect Redis now, not at the first request
+}
+
+Node::~Node() {
+  ledger_.reset();
+  redis_.reset();
+}
+
+Status Node::connectRedis(const config::Redis& redis) {
+  auto password = readPassword(redis.password_file);
+  if (!password.isOk()) return password.status();
+  redis::Options o;
+  o.host = redis.address.host;
+  o.port = redis.address.port;
+  o.password = std::move(password.value());
+  o.db = redis.db;
+  o.connect_timeout = redis.connect_timeout;
+  o.command_timeout = redis.command_timeout;
+  ledger_.reset();
+  redis_ = std::make_unique<redis::Client>(worker_.dispatcher, std::move(o), worker_.metrics,
+                                           worker_.worker_index);
+  redis_->start();
+  return Status::ok();
+}
+
+Status Node::ready() {
+  config::ConfigPtr now = worker_.config();
+  if (now == config_ && ledger_ && audit_) return Status::ok();
+  if (!now || !now->federation || !now->consent || !now->audit || !now->redis)
+    return Status::invalidArgument(
+        "consent-governed sharing needs the federation, consent, audit and redis sections");
+  ASSIGN_OR_RETURN(policy::Settings settings, policy::settingsFrom(*now->consent));
+  audit::LogOptions options;
+  options.metrics = worker_.metrics;
+  ASSIGN_OR_RETURN(audit_, audit::Log::instance(*now->audit, worker_.node_name, options));
+  const bool same_redis =
+      config_ && config_->redis && redis_ && config_->redis->address.host == now->redis->address.host &&
+      config_->redis->address.port == now->redis->address.port && config_->redis->db == now->redis->db &&
+      config_->redis->password_file == now->redis->password_file;
+  if (!same_redis) RETURN_IF_ERROR(connectRedis(*now->redis));
+  city_ = now->federation->city;
+  ledger_ = std::make_unique<consent::Ledger>(*redis_, now->redis->key_prefix, city_);
+  settings_.emplace(std::move(settings));
+  if (!metrics_) {
+    if (worker_.metrics == nullptr) fallback_metrics_ = std::make_unique<observability::Registry>(1);
+    metrics_ =
+        std::make_unique<policy::Metrics>(worker_.metrics != nullptr ? *worker_.metrics : *fallback_metrics_,
+                                          worker_.metrics != nullptr ? worker_.worker_index : 0);
+  }
+  config_ = std::move(now);
+  return Status::ok();
+}
+
+}  // namespace metrogw::sharing::internal
