@@ -1,7 +1,263 @@
 #include "booking/handlers.h"
 
-namespace metrogw::booking {
+#include <map>
+#include <mutex>
 
-void registerHandlers(gateway::HandlerRegistry& /*registry*/) {}
+#include "booking/internal/outcome.h"
+#include "booking/internal/request.h"
+#include "booking/peer.h"
+#include "booking/search.h"
+#include "booking/service.h"
+
+// "delivery"'s consumer registers with the handlers when its files are part of the tree.
+#if __has_include("booking/delivery.h")
+#include "booking/delivery.h"
+#define METROGW_BOOKING_HAS_DELIVERY 1
+#endif
+
+namespace metrogw::booking {
+namespace {
+
+using gateway::LocalRequest;
+using gateway::LocalResponse;
+using gateway::Respond;
+using gateway::http::Problem;
+
+[[nodiscard]] std::string paramOf(const LocalRequest& r, std::string_view name) {
+  for (const auto& [k, v] : r.params) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+[[nodiscard]] Result resultOf(const StatusOr<Outcome>& r, bool forwarded) {
+  if (!r.isOk()) return Result::kError;
+  if (forwarded) return Result::kForwarded;
+  if (r->replay) return Result::kReplay;
+  return r->ok ? Result::kOk : Result::kRefused;
+}
+
+// Base of the appointment handlers: one Service per worker.
+class BookingHandler : public gateway::LocalHandler {
+ public:
+  explicit BookingHandler(std::shared_ptr<Service> service) : service_(std::move(service)) {}
+
+ protected:
+  bool ready(const LocalRequest& request, Respond& respond) {
+    if (Status s = service_->ready(); !s.isOk()) {
+      respond(LocalResponse::problem(Problem::kNotImplemented, s.message(), request.request_id));
+      return false;
+    }
+    return true;
+  }
+  [[nodiscard]] Caller caller(const LocalRequest& r) const {
+    return internal::localCaller(service_->config(), r.caller, r.listener, service_->city());
+  }
+  // The Idempotency-Key, or "" after answering 400.
+  std::string key(const LocalRequest& request, Respond& respond) {
+    auto k = internal::idempotencyKey(request.head);
+    if (!k.isOk() || !k->has_value()) {
+      respond(LocalResponse::problem(
+          Problem::kIdempotencyKeyRequired,
+          k.isOk() ? "this call needs an Idempotency-Key header" : k.status().message(), request.request_id));
+      return "";
+    }
+    return **k;
+  }
+  // Runs `command` here when `city` is this node's, else forwards it to the owner; answers.
+  void execute(Op op, const std::string& city, const Caller& who, model::CommandT command, int ok_status,
+               const LocalRequest& request, Respond respond) {
+    auto done = [service = service_, op, forwarded = city != service_->city(), respond = std::move(respond),
+                 id = std::string(request.request_id)](StatusOr<Outcome> r) {
+      service->metrics().count(op, resultOf(r, forwarded));
+      respond(r.isOk() ? internal::responseOf(*r, id) : internal::failureOf(r.status(), id));
+    };
+    if (city == service_->city()) {
+      runCommand(*service_, who, command, std::move(done));
+      return;
+    }
+    command.requester = std::make_unique<model::ReferenceT>();
+    command.requester->kind = "Partner";
+    command.requester->id = who.channel;
+    command.requester->city = who.city;
+    command.family_doctor = who.family;
+    forwardToOwner(*service_, city, model::envelopeOf(std::move(command)), ok_status, std::move(done));
+  }
+
+  std::shared_ptr<Service> service_;
+};
+
+// POST /v1/appointments/holds and POST /v1/appointments.
+class HoldOrBookHandler final : public BookingHandler {
+ public:
+  HoldOrBookHandler(std::shared_ptr<Service> service, bool book)
+      : BookingHandler(std::move(service)), book_(book) {}
+
+  void handle(const LocalRequest& request, Respond respond) override {
+    if (!ready(request, respond)) return;
+    const std::string k = key(request, respond);
+    if (k.empty()) return;
+    auto body = internal::parseBookBody(request.body);
+    const std::string city = body.isOk() ? internal::cityOfId(body->slot) : "";
+    if (!body.isOk() || city.empty()) {
+      respond(LocalResponse::problem(
+          Problem::kMalformedRequest,
+          body.isOk() ? "'slot' is not a pool slot id (<city>.<id>)" : body.status().message(),
+          request.request_id));
+      return;
+    }
+    model::CommandT c;
+    c.action = book_ ? model::CommandAction::Book : model::CommandAction::Hold;
+    c.slot_id = body->slot;
+    c.hold_id = body->hold;
+    c.patient = std::make_unique<model::PatientT>();
+    c.patient->id = body->patient;
+    c.idempotency_key = k;
+    c.reason = std::string(request.body);
+    execute(book_ ? Op::kBook : Op::kHold, city, caller(request), std::move(c), 201, request,
+            std::move(respond));
+  }
+
+ private:
+  bool book_;
+};
+
+// DELETE /v1/appointments/{id}.
+class CancelHandler final : public BookingHandler {
+ public:
+  using BookingHandler::BookingHandler;
+  void handle(const LocalRequest& request, Respond respond) override {
+    if (!ready(request, respond)) return;
+    const std::string k = key(request, respond);
+    if (k.empty()) return;
+    model::CommandT c;
+    c.action = model::CommandAction::Cancel;
+    c.appointment_id = paramOf(request, "id");
+    c.idempotency_key = k;
+    const std::string city = internal::cityOfId(c.appointment_id);
+    if (city.empty()) {
+      respond(
+          LocalResponse::problem(Problem::kAppointmentNotFound, "not an appointment id", request.request_id));
+      return;
+    }
+    execute(Op::kCancel, city, caller(request), std::move(c), 200, request, std::move(respond));
+  }
+};
+
+// GET /v1/appointments/{id}.
+class ReadHandler final : public BookingHandler {
+ public:
+  using BookingHandler::BookingHandler;
+  void handle(const LocalRequest& request, Respond respond) override {
+    if (!ready(request, respond)) return;
+    const std::string aid = paramOf(request, "id");
+    const std::string city = internal::cityOfId(aid);
+    const Caller who = caller(request);
+    auto done = [service = service_, forwarded = city != service_->city(), respond = std::move(respond),
+                 id = std::string(request.request_id)](StatusOr<Outcome> r) {
+      service->metrics().count(Op::kRead, resultOf(r, forwarded));
+      respond(r.isOk() ? internal::responseOf(*r, id) : internal::failureOf(r.status(), id));
+    };
+    if (city.empty()) {
+      respond(
+          LocalResponse::problem(Problem::kAppointmentNotFound, "not an appointment id", request.request_id));
+    } else if (city == service_->city()) {
+      service_->pool().read(who, aid, std::move(done));
+    } else {
+      model::QueryT q;
+      q.kind = model::QueryKind::Slots;
+      q.purpose = std::string(kReadPurpose);
+      q.id = aid;
+      q.text = who.channel;
+      forwardToOwner(*service_, city, model::envelopeOf(std::move(q)), 200, std::move(done));
+    }
+  }
+};
+
+// POST /v1/appointments/{id}/$noshow: this city's appointments only.
+class NoShowHandler final : public BookingHandler {
+ public:
+  using BookingHandler::BookingHandler;
+  void handle(const LocalRequest& request, Respond respond) override {
+    if (!ready(request, respond)) return;
+    service_->pool().noShow(
+        paramOf(request, "id"), [service = service_, respond = std::move(respond),
+                                 id = std::string(request.request_id)](StatusOr<Outcome> r) {
+          service->metrics().count(Op::kNoShow, resultOf(r, false));
+          respond(r.isOk() ? internal::responseOf(*r, id) : internal::failureOf(r.status(), id));
+        });
+  }
+};
+
+// POST /v1/slots/$sync.
+class SyncHandler final : public BookingHandler {
+ public:
+  using BookingHandler::BookingHandler;
+  void handle(const LocalRequest& request, Respond respond) override {
+    if (!ready(request, respond)) return;
+    service_->sync(
+        [respond = std::move(respond), id = std::string(request.request_id)](StatusOr<SyncReport> r) {
+          if (!r.isOk()) {
+            respond(internal::failureOf(r.status(), id));
+            return;
+          }
+          respond(LocalResponse::json(
+              r->skipped ? 409 : 200,
+              R"({"skipped":)" + std::string(r->skipped ? "true" : "false") + R"(,"slots":)" +
+                  std::to_string(r->slots) + R"(,"added":)" + std::to_string(r->added) + R"(,"withdrawn":)" +
+                  std::to_string(r->withdrawn) + R"(,"rejected":)" + std::to_string(r->rejected) + "}"));
+        });
+  }
+};
+
+// One Service per worker, shared by that worker's booking handlers, which own it.
+class ServicePerWorker {
+ public:
+  std::shared_ptr<Service> get(gateway::WorkerContext& worker) {
+    const std::lock_guard<std::mutex> lock(mu_);
+    auto& slot = services_[worker.worker_index];
+    auto service = slot.lock();
+    if (!service) {
+      service = std::make_shared<Service>(worker);
+      slot = service;
+    }
+    return service;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<uint32_t, std::weak_ptr<Service>> services_;
+};
+
+}  // namespace
+
+void registerHandlers(gateway::HandlerRegistry& registry) {
+  auto services = std::make_shared<ServicePerWorker>();
+  registry.add("pool-slot-search",
+               [services](gateway::WorkerContext& w) { return makeSearchHandler(services->get(w)); });
+  registry.add("appointment-hold", [services](gateway::WorkerContext& w) {
+    return std::make_unique<HoldOrBookHandler>(services->get(w), false);
+  });
+  registry.add("appointment-book", [services](gateway::WorkerContext& w) {
+    return std::make_unique<HoldOrBookHandler>(services->get(w), true);
+  });
+  registry.add("appointment-cancel", [services](gateway::WorkerContext& w) {
+    return std::make_unique<CancelHandler>(services->get(w));
+  });
+  registry.add("appointment-read", [services](gateway::WorkerContext& w) {
+    return std::make_unique<ReadHandler>(services->get(w));
+  });
+  registry.add("appointment-noshow", [services](gateway::WorkerContext& w) {
+    return std::make_unique<NoShowHandler>(services->get(w));
+  });
+  registry.add("pool-sync", [services](gateway::WorkerContext& w) {
+    return std::make_unique<SyncHandler>(services->get(w));
+  });
+  registry.add("booking-peer",
+               [services](gateway::WorkerContext& w) { return makePeerHandler(services->get(w)); });
+#ifdef METROGW_BOOKING_HAS_DELIVERY
+  registerDelivery(registry);
+#endif
+}
 
 }  // namespace metrogw::booking

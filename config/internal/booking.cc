@@ -1,15 +1,67 @@
-// The `booking:` section.
+// The `booking:` section: pool timings, default booking rules and per-hospital overrides.
 #include "config/internal/sections.h"
 
 namespace metrogw::config::internal {
+namespace {
+
+#define METROGW_BOOKING_RULE_KEYS                                                              \
+  "reserved_share_percent", "reserved_all_grades", "family_window_days", "public_window_days", \
+      "reserved_opens_at_public", "per_patient_per_day", "per_doctor_per_day", "noshow_limit", \
+      "noshow_window_days", "suspension_days", "cancel_cutoff_minutes"
+
+constexpr int64_t kMaxDays = 366;
+
+void readRules(const MapReader& m, BookingRules& out, const LoadContext& ctx) {
+  m.readInt("reserved_share_percent", out.reserved_share_percent, 0, 100);
+  m.readBool("reserved_all_grades", out.reserved_all_grades);
+  m.readInt("family_window_days", out.family_window_days, 1, kMaxDays);
+  m.readInt("public_window_days", out.public_window_days, 1, kMaxDays);
+  m.readBool("reserved_opens_at_public", out.reserved_opens_at_public);
+  m.readInt("per_patient_per_day", out.per_patient_per_day, 1, 100);
+  m.readInt("per_doctor_per_day", out.per_doctor_per_day, 1, 100);
+  m.readInt("noshow_limit", out.noshow_limit, 1, 100);
+  m.readInt("noshow_window_days", out.noshow_window_days, 1, kMaxDays);
+  m.readInt("suspension_days", out.suspension_days, 0, kMaxDays);
+  int64_t minutes = out.cancel_cutoff.count();
+  if (m.readInt("cancel_cutoff_minutes", minutes, 0, kMaxDays * 24 * 60))
+    out.cancel_cutoff = std::chrono::minutes(minutes);
+  if (out.public_window_days > out.family_window_days)
+    ctx.reader.error(m.where(), "public_window_days must not exceed family_window_days");
+}
+
+void readHospital(const YAML::Node& node, const Where& where, Booking& out, const LoadContext& ctx) {
+  const MapReader m(ctx.reader, node, where, {"id", METROGW_BOOKING_RULE_KEYS});
+  if (!m.valid()) return;
+  m.require({"id"});
+  HospitalRules h{{}, out.defaults};
+  m.readNonEmptyString("id", h.hospital);
+  readRules(m, h.rules, ctx);
+  for (const auto& other : out.hospitals) {
+    if (other.hospital == h.hospital)
+      ctx.reader.error(m.at("id"), "hospital '" + h.hospital + "' is listed twice");
+  }
+  out.hospitals.push_back(std::move(h));
+}
+
+}  // namespace
 
 void readBooking(const MapReader& root, LoadContext& ctx) {
-  const auto m = root.map("booking", {"hold_ttl_ms"});
+  const auto m = root.map("booking", {"hold_ttl_ms", "idempotency_ttl_ms", "sync_interval_ms", "sync_days",
+                                      "forward_timeout_ms", "hospitals", METROGW_BOOKING_RULE_KEYS});
   if (!m || !m->valid()) return;
   Booking out;
   m->readMillis("hold_ttl_ms", out.hold_ttl);
+  m->readMillis("idempotency_ttl_ms", out.idempotency_ttl);
+  m->readMillis("sync_interval_ms", out.sync_interval);
+  m->readInt("sync_days", out.sync_days, 1, 90);
+  m->readMillis("forward_timeout_ms", out.forward_timeout);
+  readRules(*m, out.defaults, ctx);
+  m->forEach("hospitals",
+             [&](const YAML::Node& node, const Where& where) { readHospital(node, where, out, ctx); });
   if (!ctx.config.redis) ctx.reader.error(m->where(), "booking needs a redis section (the slot pool)");
   ctx.config.booking = std::move(out);
 }
+
+#undef METROGW_BOOKING_RULE_KEYS
 
 }  // namespace metrogw::config::internal

@@ -3,7 +3,7 @@
 
     federation_configs.py OUTDIR CERTDIR [--ports JSON] [--deadline-ms N]
                           [--redis HOST:PORT --key-file FILE [--redis-password-file FILE]]
-                          [--sharing AUDIT_DIR]
+                          [--sharing AUDIT_DIR] [--booking [JSON]]
 
 Each city gets OUTDIR/<name>.yaml: a `main` listener (north API, plain HTTP on loopback), a
 `federation` listener (mutual TLS, peers only), an admin port, a cluster per peer node (mTLS with
@@ -20,6 +20,13 @@ With --sharing (needs --redis and --key-file) each node also gets consent-govern
 consent API and the lab-report / record-summary routes on `main` (scopes consent:write,
 consent:read, records:read, granted to loopback callers), the sharing-peer route on `federation`,
 a `consent:` section (break-glass enabled) and an `audit:` section writing to AUDIT_DIR/<name>.
+With --booking (needs --redis and --key-file) each node also gets the appointment pool: the routes
+GET /v1/slots becomes pool-slot-search (the platforms' own search moves to /v1/platform/slots);
+holds, appointments, no-show and $sync on `main` (scopes booking:read, booking:write, booking:family-doctor, booking:admin, granted to
+loopback callers: the loopback caller is a family doctor unless the JSON says otherwise), the
+booking-peer route on `federation`, and a `booking:` section. The optional JSON is merged into every
+node's booking: section ({"hold_ttl_ms": 2000, ...}); a key "anonymous_family": false drops the
+family-doctor scope from the loopback callers.
 Prints nothing; exit 0.
 """
 import json
@@ -101,6 +108,51 @@ def with_sharing(text, name, audit_dir):
     return text + "\n".join(sharing_sections(name, audit_dir)) + "\n"
 
 
+BOOKING_SCOPES = "booking:read, booking:write, booking:admin"
+
+
+def booking_routes():
+    return [
+        "  - { name: pool-sync, path: \"/v1/slots/$sync\", match: exact, methods: [POST], handler: pool-sync,"
+        " listeners: [main], scopes: [booking:admin] }",
+        "  - { name: appointment-hold, path: /v1/appointments/holds, match: exact, methods: [POST],"
+        " handler: appointment-hold, listeners: [main], scopes: [booking:write] }",
+        "  - { name: appointment-noshow, path: \"/v1/appointments/{id}/$noshow\", methods: [POST],"
+        " handler: appointment-noshow, listeners: [main], scopes: [booking:admin] }",
+        "  - { name: appointment-book, path: /v1/appointments, match: exact, methods: [POST],"
+        " handler: appointment-book, listeners: [main], scopes: [booking:write] }",
+        "  - { name: appointment-read, path: \"/v1/appointments/{id}\", methods: [GET], handler: appointment-read,"
+        " listeners: [main], scopes: [booking:read] }",
+        "  - { name: appointment-cancel, path: \"/v1/appointments/{id}\", methods: [DELETE],"
+        " handler: appointment-cancel, listeners: [main], scopes: [booking:write] }",
+        "  - { name: booking-peer, path: /federation/v1/booking, match: exact, methods: [POST],"
+        " handler: booking-peer, listeners: [federation] }",
+    ]
+
+
+def with_booking(text, settings):
+    """Adds the booking routes, scopes and section to a node config made with identity."""
+    settings = dict(settings)
+    family = settings.pop("anonymous_family", True)
+    scopes = BOOKING_SCOPES + (", booking:family-doctor" if family else "")
+    marker = "    anonymous_scopes: ["
+    start = text.index(marker)
+    end = text.index("]", start)
+    text = text[:end] + ", " + scopes + text[end:]
+    text = text.replace("federation:\n", "\n".join(booking_routes()) + "\nfederation:\n", 1)
+    # GET /v1/slots becomes the pool's search; the platforms' own search stays at /v1/platform/slots.
+    old = "  - { name: slots, path: /v1/slots, match: exact, methods: [GET], handler: slot-search, listeners: [main] }"
+    new = ("  - { name: slots, path: /v1/slots, match: exact, methods: [GET], handler: pool-slot-search,"
+           " listeners: [main], scopes: [booking:read] }\n"
+           "  - { name: platform-slots, path: /v1/platform/slots, match: exact, methods: [GET], handler: slot-search,"
+           " listeners: [main] }")
+    text = text.replace(old, new, 1)
+    lines = ["booking:"] + [f"  {k}: {json.dumps(v)}" for k, v in settings.items()]
+    if len(lines) == 1:
+        lines = ["booking: {}"]
+    return text + "\n".join(lines) + "\n"
+
+
 def node_config(name, city, display, dialect, ports, certdir, deadline_ms, identity=None, index=0):
     p = ports[name]
     cert, key, ca = (os.path.join(certdir, f) for f in (f"{name}.pem", f"{name}.key", "ca.pem"))
@@ -180,6 +232,7 @@ def main(argv):
     deadline_ms = 2500
     identity = {}
     audit_dir = None
+    booking = None
     rest = argv[3:]
     while rest:
         if rest[0] == "--ports" and len(rest) > 1:
@@ -191,6 +244,12 @@ def main(argv):
         elif rest[0] == "--sharing" and len(rest) > 1:
             audit_dir = os.path.abspath(rest[1])
             rest = rest[2:]
+        elif rest[0] == "--booking":
+            booking = {}
+            if len(rest) > 1 and rest[1].startswith("{"):
+                booking = json.loads(rest[1])
+                rest = rest[1:]
+            rest = rest[1:]
         elif rest[0] in ("--redis", "--key-file", "--redis-password-file") and len(rest) > 1:
             key = {"--redis": "redis", "--key-file": "key_file", "--redis-password-file": "password_file"}[rest[0]]
             identity[key] = os.path.abspath(rest[1]) if key != "redis" else rest[1]
@@ -204,11 +263,15 @@ def main(argv):
     if audit_dir and not identity:
         print("federation_configs.py: --sharing needs --redis and --key-file", file=sys.stderr)
         return 2
+    if booking is not None and not identity:
+        print("federation_configs.py: --booking needs --redis and --key-file", file=sys.stderr)
+        return 2
     os.makedirs(outdir, exist_ok=True)
     for i, (name, city, display, dialect) in enumerate(CITIES):
         with open(os.path.join(outdir, f"{name}.yaml"), "w", encoding="utf-8") as f:
             text = node_config(name, city, display, dialect, ports, certdir, deadline_ms, identity or None, i)
-            f.write(with_sharing(text, name, audit_dir) if audit_dir else text)
+            text = with_sharing(text, name, audit_dir) if audit_dir else text
+            f.write(with_booking(text, booking) if booking is not None else text)
     return 0
 
 

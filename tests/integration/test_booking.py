@@ -1,0 +1,353 @@
+#!/usr/bin/env python3
+"""The metropolitan appointment pool end to end: three city nodes (real metrogw) in front of the three
+platform simulators (real metrogw-sim), each node's pool in its own database of one real redis-server
+started here, configs from deploy/demo/federation_configs.py --booking.
+
+Callers are loopback clients without certificates: on Nanjing and Ma'anshan they hold the
+booking:family-doctor scope (family doctors), on Wuhu they do not (the public). Every node syncs its
+pool from its simulator at start; the rush test writes its own single-place slots into Nanjing's pool.
+"""
+import base64
+import collections
+import datetime
+import json
+import os
+import random
+import secrets
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Node, NodeTestCase, free_port, request, wait_until  # noqa: E402
+from cities import CITIES, CONFIGS, GEN_NODE_CERTS, Redis, Sim  # noqa: E402
+
+DEADLINE_MS = 3000
+CHINA = datetime.timezone(datetime.timedelta(hours=8))
+DB = {"nanjing": 0, "wuhu": 1, "maanshan": 2}
+BOOKING = {"hold_ttl_ms": 1500, "cancel_cutoff_minutes": 3 * 24 * 60, "reserved_opens_at_public": False,
+           "forward_timeout_ms": 5000}
+
+
+def token():
+    """A person token (format only: the pool never resolves it)."""
+    return "t1." + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+
+
+class BookingTest(NodeTestCase):
+    def setUp(self):
+        super().setUp()
+        self.certs = os.path.join(self.tmpdir, "certs")
+        subprocess.run(["bash", GEN_NODE_CERTS, self.certs, "nanjing", "wuhu", "maanshan"], check=True,
+                       capture_output=True, timeout=60)
+        keys = os.path.join(self.tmpdir, "person-keys")
+        with open(keys, "w") as f:
+            f.write(f"# test keys\nt1 {secrets.token_hex(32)}\n")
+        os.chmod(keys, 0o600)
+        self.redis = Redis(self.tmpdir)
+        self.addCleanup(self.redis.stop)
+        self.sims = {}
+        for name, city, dialect in CITIES:
+            sim = Sim(dialect, city, 0)
+            self.addCleanup(sim.stop)
+            self.sims[name] = sim
+        self.ports = {name: {"main": free_port(), "federation": free_port(), "admin": free_port(),
+                             "platform": self.sims[name].port} for name, _, _ in CITIES}
+        self.configs = os.path.join(self.tmpdir, "config")
+        subprocess.run([sys.executable, CONFIGS, self.configs, self.certs, "--ports", json.dumps(self.ports),
+                        "--deadline-ms", str(DEADLINE_MS), "--redis", f"127.0.0.1:{self.redis.port}",
+                        "--key-file", keys, "--booking", json.dumps(BOOKING)], check=True, timeout=30)
+        self.nodes = {name: self.start_node(name) for name, _, _ in CITIES}
+        for name, node in self.nodes.items():
+            wait_until(lambda n=node: n.metric_value("metrogw_booking_syncs_total", {"result": "ok"}) >= 1,
+                       timeout=30, message=f"{name}: first slot sync did not complete")
+
+    def config_text(self, name):
+        with open(os.path.join(self.configs, f"{name}.yaml"), encoding="utf-8") as f:
+            text = f.read()
+        if name == "wuhu":
+            text = text.replace(", booking:family-doctor", "")
+        return text
+
+    def start_node(self, name):
+        tmpdir = os.path.join(self.tmpdir, f"node-{name}")
+        os.makedirs(tmpdir)
+        node = Node(self.config_text(name), tmpdir=tmpdir, start=False)
+        node.admin_port = self.ports[name]["admin"]
+        node.ports = {"main": self.ports[name]["main"], "federation": self.ports[name]["federation"]}
+        self.addCleanup(node.close)
+        node.start()
+        return node
+
+    # ---- helpers ----
+
+    def call(self, name, method, path, body=None, key=None, headers=None):
+        h = dict(headers or {})
+        if body is not None:
+            h["Content-Type"] = "application/json"
+        if key is not None:
+            h["Idempotency-Key"] = key
+        data = json.dumps(body).encode() if isinstance(body, dict) else body
+        r = request(self.ports[name]["main"], method, path, headers=h, body=data, timeout=15)
+        try:
+            parsed = json.loads(r.body) if r.body else {}
+        except ValueError:
+            parsed = {}
+        return r, parsed
+
+    def book(self, name, slot, patient=None, hold=None, key=None):
+        body = {"slot": slot, "patient": patient or token()}
+        if hold:
+            body["hold"] = hold
+        return self.call(name, "POST", "/v1/appointments", body, key=key or secrets.token_hex(8))
+
+    def hold(self, name, slot, patient=None, key=None):
+        return self.call(name, "POST", "/v1/appointments/holds", {"slot": slot, "patient": patient or token()},
+                         key=key or secrets.token_hex(8))
+
+    def slots(self, name, city, days_from=0, days_to=14, limit=200, **params):
+        now = datetime.datetime.now(CHINA)
+        q = {"city": city, "limit": str(limit),
+             "from": (now + datetime.timedelta(days=days_from)).strftime("%Y-%m-%dT%H:%M:%S+08:00"),
+             "to": (now + datetime.timedelta(days=days_to)).strftime("%Y-%m-%dT%H:%M:%S+08:00")}
+        q.update(params)
+        path = "/v1/slots?" + "&".join(f"{k}={v.replace('+', '%2B')}" for k, v in q.items())
+        r, body = self.call(name, "GET", path)
+        self.assertEqual(r.status, 200, r.body[:500])
+        return body
+
+    def redis_in(self, city_name, *args):
+        return self.redis.command("EVAL", "redis.call('SELECT', ARGV[1]) return redis.call(unpack(KEYS))",
+                                  len(args), *args, DB[city_name])
+
+    def assert_problem(self, r, body, status, slug):
+        self.assertEqual(r.status, status, body)
+        self.assertEqual(r.header("content-type"), "application/problem+json")
+        self.assertEqual(body.get("type"), f"urn:metrogw:problem:{slug}", body)
+
+
+class SearchAndBookTest(BookingTest):
+    def test_search_local_and_cross_city_with_fhir(self):
+        local = self.slots("nanjing", "3201", days_from=1, days_to=3, limit=5)
+        self.assertEqual(len(local["slots"]), 5, local)
+        self.assertTrue(all(s["id"].startswith("3201.") for s in local["slots"]), local)
+        self.assertIn("next_cursor", local)
+        first = local["slots"][0]
+        for field in ("city", "hospital", "department", "doctor", "start", "end", "capacity", "available",
+                      "family_available"):
+            self.assertIn(field, first)
+        remote = self.slots("wuhu", "3201", days_from=1, days_to=3, limit=5)
+        self.assertEqual([s["id"] for s in remote["slots"]], [s["id"] for s in local["slots"]])
+        nxt = self.call("wuhu", "GET", "/v1/slots?limit=5&cursor=" + remote["next_cursor"])[1]
+        self.assertEqual(len(nxt["slots"]), 5)
+        self.assertFalse(set(s["id"] for s in nxt["slots"]) & set(s["id"] for s in remote["slots"]))
+        every = self.slots("maanshan", "3201,3402,3405", days_from=1, days_to=2, limit=3)
+        self.assertEqual(sorted({s["city"] for s in every["slots"]}), ["3201", "3402", "3405"], every)
+        r, fhir = self.call("wuhu", "GET", "/v1/slots?city=3405&limit=2", headers={"Accept": "application/fhir+json"})
+        self.assertEqual(r.status, 200, r.body[:300])
+        self.assertEqual(fhir.get("resourceType"), "Bundle", fhir)
+        self.assertEqual(fhir.get("type"), "searchset")
+        self.assertTrue(all(e["resource"]["resourceType"] == "Slot" for e in fhir["entry"]), fhir)
+
+    def open_slot(self, city, name="nanjing", days_from=1, days_to=6, places=1):
+        for s in self.slots(name, city, days_from=days_from, days_to=days_to)["slots"]:
+            if s["available"] >= places:
+                return s
+        raise AssertionError(f"no slot of {city} with {places} public places")
+
+    def test_hold_then_book_across_cities_and_read_and_cancel(self):
+        slot = self.open_slot("3201", days_from=4)
+        patient = token()
+        r, held = self.hold("wuhu", slot["id"], patient)
+        self.assertEqual(r.status, 201, held)
+        self.assertTrue(held["hold"].startswith("3201.h"), held)
+        r, appt = self.book("wuhu", slot["id"], patient, hold=held["hold"], key="book-1")
+        self.assertEqual(r.status, 201, appt)
+        self.assertEqual((appt["status"], appt["delivery"], appt["slot"]), ("booked", "pending", slot["id"]))
+        self.assertTrue(appt["id"].startswith("3201.a"))
+        self.assertEqual((appt["caller_city"], appt["channel"]), ("3402", "anonymous"))
+        self.assertEqual(self.redis_in("nanjing", "HGET", f"mgw:pool:appt:{appt['id']}", "status"), b"booked")
+        # idempotent retry through the asking node: the first answer, no second booking
+        r2, again = self.book("wuhu", slot["id"], patient, hold=held["hold"], key="book-1")
+        self.assertEqual((r2.status, again), (201, appt))
+        r3, reused = self.book("wuhu", slot["id"], token(), key="book-1")
+        self.assert_problem(r3, reused, 422, "idempotency-key-reused")
+        r, read = self.call("wuhu", "GET", f"/v1/appointments/{appt['id']}")
+        self.assertEqual((r.status, read["status"]), (200, "booked"), read)
+        r, other = self.call("maanshan", "GET", f"/v1/appointments/{appt['id']}")
+        self.assert_problem(r, other, 404, "appointment-not-found")
+        booked = int(self.redis_in("nanjing", "HGET", f"mgw:pool:slot:{slot['id']}", "booked"))
+        r, cancelled = self.call("wuhu", "DELETE", f"/v1/appointments/{appt['id']}", key="cancel-1")
+        self.assertEqual((r.status, cancelled["status"]), (200, "cancelled"), cancelled)
+        self.assertEqual(int(self.redis_in("nanjing", "HGET", f"mgw:pool:slot:{slot['id']}", "booked")), booked - 1)
+        r, again = self.call("wuhu", "DELETE", f"/v1/appointments/{appt['id']}", key="cancel-1")
+        self.assertEqual((r.status, again), (200, cancelled))
+        actions = [e[1][3] for e in self.redis_in("nanjing", "XRANGE", "mgw:pool:delivery", "-", "+")]
+        self.assertEqual(actions.count(b"book"), 1)
+        self.assertEqual(actions.count(b"cancel"), 1)
+
+    def test_hold_expires(self):
+        slot = self.open_slot("3405", name="maanshan")
+        patient = token()
+        r, held = self.hold("maanshan", slot["id"], patient)
+        self.assertEqual(r.status, 201, held)
+        time.sleep(2.0)
+        r, late = self.book("maanshan", slot["id"], patient, hold=held["hold"])
+        self.assert_problem(r, late, 409, "hold-expired")
+
+    def test_idempotency_key_is_required(self):
+        slot = self.open_slot("3201")
+        r, body = self.call("nanjing", "POST", "/v1/appointments", {"slot": slot["id"], "patient": token()})
+        self.assert_problem(r, body, 400, "idempotency-key-required")
+        r, body = self.call("nanjing", "POST", "/v1/appointments", {"slot": slot["id"], "patient": "320102199001011234"},
+                            key="k")
+        self.assert_problem(r, body, 400, "malformed-request")
+
+
+class RulesTest(BookingTest):
+    def test_full_slot_is_a_clean_409(self):
+        slot = next(s for s in self.slots("nanjing", "3201", days_from=4, days_to=6)["slots"]
+                    if s["family_available"] >= 1)
+        for _ in range(slot["family_available"]):
+            r, body = self.book("nanjing", slot["id"])
+            self.assertEqual(r.status, 201, body)
+        r, body = self.book("nanjing", slot["id"])
+        self.assert_problem(r, body, 409, "slot-unavailable")
+
+    def test_public_window_and_reserved_share(self):
+        later = next(s for s in self.slots("nanjing", "3201", days_from=8, days_to=13)["slots"]
+                     if s["family_available"] > 0)
+        r, body = self.book("wuhu", later["id"])
+        self.assert_problem(r, body, 409, "booking-window-closed")
+        r, body = self.book("nanjing", later["id"])
+        self.assertEqual(r.status, 201, body)  # family doctors book the reserved share first
+        reserved = next((s for s in self.slots("nanjing", "3201", days_from=4, days_to=6)["slots"]
+                         if 0 < s["available"] < s["family_available"]), None)
+        self.assertIsNotNone(reserved, "no tertiary slot with a reserved share")
+        for _ in range(reserved["available"]):
+            r, body = self.book("wuhu", reserved["id"])
+            self.assertEqual(r.status, 201, body)
+        r, body = self.book("wuhu", reserved["id"])
+        self.assert_problem(r, body, 409, "reserved-for-family-doctors")
+        r, body = self.book("nanjing", reserved["id"])
+        self.assertEqual(r.status, 201, body)
+
+    def test_one_booking_per_doctor_per_day(self):
+        by_key = collections.defaultdict(list)
+        for s in self.slots("nanjing", "3201", days_from=4, days_to=6)["slots"]:
+            if s["available"] > 0:
+                by_key[(s["doctor"], s["start"][:10])].append(s)
+        pair = next(v for v in by_key.values() if len(v) >= 2)
+        patient = token()
+        r, body = self.book("wuhu", pair[0]["id"], patient)
+        self.assertEqual(r.status, 201, body)
+        r, body = self.book("wuhu", pair[1]["id"], patient)
+        self.assert_problem(r, body, 409, "patient-limit-reached")
+        self.assertIn("per-doctor-per-day", body["detail"])
+
+    def test_cancellation_cut_off(self):
+        soon = next(s for s in self.slots("nanjing", "3201", days_from=0.2, days_to=2)["slots"] if s["available"])
+        r, appt = self.book("nanjing", soon["id"])
+        self.assertEqual(r.status, 201, appt)
+        r, body = self.call("nanjing", "DELETE", f"/v1/appointments/{appt['id']}", key=secrets.token_hex(8))
+        self.assert_problem(r, body, 409, "cancellation-cutoff-passed")
+
+    def test_three_no_shows_suspend_the_patient(self):
+        patient = token()
+        days = collections.OrderedDict()
+        for s in self.slots("nanjing", "3201", days_from=1, days_to=6)["slots"]:
+            if s["available"] and s["start"][:10] not in days:
+                days[s["start"][:10]] = s
+        picks = list(days.values())
+        self.assertGreaterEqual(len(picks), 4)
+        for s in picks[:3]:
+            r, appt = self.book("nanjing", s["id"], patient)
+            self.assertEqual(r.status, 201, appt)
+            r, marked = self.call("nanjing", "POST", f"/v1/appointments/{appt['id']}/$noshow", body=b"")
+            self.assertEqual(r.status, 200, marked)
+        self.assertTrue(marked["suspended"])
+        r, body = self.book("nanjing", picks[3]["id"], patient)
+        self.assert_problem(r, body, 409, "patient-suspended")
+        r, body = self.book("wuhu", picks[3]["id"], patient)
+        self.assert_problem(r, body, 409, "patient-suspended")
+
+
+class RushTest(BookingTest):
+    SLOTS = 1000
+    ATTEMPTS_PER_SLOT = 3
+    THREADS = 24
+
+    def add_rush_slots(self):
+        """One hospital releases SLOTS single-place slots (written into Nanjing's pool)."""
+        start = datetime.datetime.now(CHINA).replace(hour=8, minute=0, second=0, microsecond=0)
+        start += datetime.timedelta(days=3)
+        lua = """
+        redis.call('SELECT', 0)
+        for i = 1, tonumber(ARGV[1]) do
+          local sid = '3201.rush-' .. i
+          local ms = tonumber(ARGV[2]) + i * 60000
+          redis.call('HSET', 'mgw:pool:slot:' .. sid, 'city', '3201', 'platform_id', 'rush-' .. i, 'hospital', 'rush-h',
+            'department', 'rush', 'doctor', 'rush-d' .. i, 'start', ARGV[3], 'end', ARGV[3], 'start_ms', ms,
+            'capacity', 1, 'reserved', 0, 'booked', 0, 'booked_family', 0, 'platform_booked', 0, 'status', 'free',
+            'sync_gen', 'rush', 'updated_ms', 0)
+          redis.call('ZADD', 'mgw:pool:idx:all', ms, sid)
+          redis.call('ZADD', 'mgw:pool:idx:h:rush-h', ms, sid)
+        end
+        return 1"""
+        self.redis.command("EVAL", lua, 0, self.SLOTS, int(start.timestamp() * 1000), start.isoformat())
+
+    def test_rush_on_two_nodes_never_oversells(self):
+        self.add_rush_slots()
+        attempts = [(f"3201.rush-{i}", "nanjing" if (i + k) % 2 == 0 else "wuhu")
+                    for i in range(1, self.SLOTS + 1) for k in range(self.ATTEMPTS_PER_SLOT)]
+        random.Random(5).shuffle(attempts)
+        results = collections.Counter()
+        ids = []
+        lock = threading.Lock()
+        work = iter(attempts)
+
+        def worker():
+            while True:
+                with lock:
+                    item = next(work, None)
+                if item is None:
+                    return
+                slot, node = item
+                try:
+                    r, body = self.book(node, slot)
+                    outcome = (r.status, body.get("type", ""))
+                except OSError as e:
+                    outcome = ("error", str(e))
+                with lock:
+                    results[outcome] += 1
+                    if outcome[0] == 201:
+                        ids.append((slot, body["id"]))
+
+        threads = [threading.Thread(target=worker) for _ in range(self.THREADS)]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - started
+        total = self.SLOTS * self.ATTEMPTS_PER_SLOT
+        print(f"rush: {total} attempts in {elapsed:.1f}s ({total / elapsed:.0f}/s): {dict(results)}", file=sys.stderr)
+        self.assertEqual(results[(201, "")], self.SLOTS, results)
+        self.assertEqual(results[(409, "urn:metrogw:problem:slot-unavailable")], total - self.SLOTS, results)
+        self.assertEqual(len({slot for slot, _ in ids}), self.SLOTS, "a slot was booked twice")
+        booked = self.redis.command(
+            "EVAL", "redis.call('SELECT', 0) local n = 0 for i = 1, tonumber(ARGV[1]) do "
+            "n = n + tonumber(redis.call('HGET', 'mgw:pool:slot:3201.rush-' .. i, 'booked')) end return n",
+            0, self.SLOTS)
+        self.assertEqual(booked, self.SLOTS)
+        over = self.redis.command(
+            "EVAL", "redis.call('SELECT', 0) local n = 0 for i = 1, tonumber(ARGV[1]) do "
+            "if tonumber(redis.call('HGET', 'mgw:pool:slot:3201.rush-' .. i, 'booked')) ~= 1 then n = n + 1 end end "
+            "return n", 0, self.SLOTS)
+        self.assertEqual(over, 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
