@@ -435,10 +435,14 @@ void writeReference(Out& o, const model::ReferenceT& r) {
     Extensions ext(o);
     ext.string("city", r.city);
   }
-  if (!r.id.empty()) {
-    o.field("reference", r.kind.empty() ? r.id : r.kind + "/" + r.id);
-  } else {
+  if (r.id.empty()) {
     o.field("type", r.kind);
+  } else if (r.kind.find('/') != std::string::npos) {
+    // "A/B/id" would read back as kind "B": the kind goes in `type` (read when the reference has none).
+    o.field("reference", r.id);
+    o.field("type", r.kind);
+  } else {
+    o.field("reference", r.kind.empty() ? r.id : r.kind + "/" + r.id);
   }
   if (r.identifier != nullptr) {
     o.key("identifier");

@@ -7,8 +7,9 @@
 //  - Identifier.system "urn:oid:<oid>" <-> "<oid>" (only when <oid> is digits and dots, so any
 //    other system, "urn:oid:" prefixed or not, passes through unchanged both ways); type =
 //    type.coding[0].code; assigner = display.
-//  - Reference "Kind/id" (or a URL ending so) <-> kind + id; "type" when only the kind is known;
-//    the owning city is the extension kExtBase + "city".
+//  - Reference "Kind/id" (or a URL ending so) <-> kind + id; "type" when only the kind is known
+//    or when it has a '/' (then "reference" is the id alone); the owning city is the extension
+//    kExtBase + "city".
 //  - One HumanName: the "official" one, else the first.
 
 #include <memory>

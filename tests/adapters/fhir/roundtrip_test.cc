@@ -152,6 +152,20 @@ TEST(FhirRoundTripTest, IdentifierSystemsThatAreNotPlainOids) {
   EXPECT_EQ(org.identifiers[3]->system, "urn:oid:");
 }
 
+// A Reference whose kind comes from "type" may hold a '/': "A/B/abc" would read back as kind "B".
+TEST(FhirRoundTripTest, ReferenceTypeWithASlash) {
+  auto env = roundTrip(R"({"resourceType":"Slot","status":"free",
+      "schedule":{"reference":"abc","type":"A/B"},
+      "extension":[{"url":"http://metrogw.example/fhir/StructureDefinition/slot-organization",
+                    "valueReference":{"type":"C/D"}}]})");
+  const model::SlotT& slot = *env.body.AsSlot();
+  ASSERT_NE(slot.schedule, nullptr);
+  EXPECT_EQ(slot.schedule->kind, "A/B");
+  EXPECT_EQ(slot.schedule->id, "abc");
+  ASSERT_NE(slot.organization, nullptr);
+  EXPECT_EQ(slot.organization->kind, "C/D");
+}
+
 TEST(FhirRoundTripTest, PractitionerAndSchedule) {
   auto env = roundTrip(kPractitioner);
   const model::PractitionerT& p = *env.body.AsPractitioner();
