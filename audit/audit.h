@@ -69,12 +69,12 @@ class Log {
   // cut off; any other damage in the newest file's last record is an error (fail closed: verify
   // and repair by hand). Starts a new file. Errors: ioError, invalidArgument.
   [[nodiscard]] static StatusOr<std::shared_ptr<Log>> open(const config::Audit& config, std::string node_name,
-                                                           LogOptions options = {});
+                                                           const LogOptions& options = {});
   // Process-wide accessor: the same Log for the same directory (opened on first use). Call from
   // any thread, e.g. every worker's handler factory.
   [[nodiscard]] static StatusOr<std::shared_ptr<Log>> instance(const config::Audit& config,
                                                                std::string node_name,
-                                                               LogOptions options = {});
+                                                               const LogOptions& options = {});
 
   ~Log();
   Log(const Log&) = delete;

@@ -29,7 +29,8 @@ Args parseArgs(int argc, char** argv) {
   Args a;
   for (int i = 0; i < argc && a.ok; ++i) {
     const std::string_view arg = argv[i];
-    if ((arg == "--patient" || arg == "--dir") && i + 1 >= argc) {
+    const bool takes_value = arg == "--patient" || arg == "--dir";
+    if ((takes_value && i + 1 >= argc) || (!takes_value && arg.starts_with("--"))) {
       a.ok = false;
     } else if (arg == "--patient") {
       a.patient = argv[++i];
@@ -41,8 +42,6 @@ Args parseArgs(int argc, char** argv) {
       } else {
         a.files.insert(a.files.end(), files->begin(), files->end());
       }
-    } else if (arg.starts_with("--")) {
-      a.ok = false;
     } else {
       a.files.emplace_back(arg);
     }
@@ -51,7 +50,7 @@ Args parseArgs(int argc, char** argv) {
 }
 
 std::string isoTime(int64_t ms) {
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  const auto secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[80];
@@ -109,7 +108,11 @@ int runCli(int argc, char** argv) {
   }
   const std::string_view command = argv[1];
   const Args args = parseArgs(argc - 2, argv + 2);
-  if (!args.ok || args.files.empty() || (command == "query" && args.patient.empty())) {
+  if (args.ok && args.files.empty()) {
+    std::fputs("audit: no audit files given or found\n", stderr);
+    return kUsage;
+  }
+  if (!args.ok || (command == "query" && args.patient.empty())) {
     std::fputs(kUsageText, stderr);
     return kUsage;
   }

@@ -34,7 +34,7 @@ Log::~Log() {
 }
 
 StatusOr<std::shared_ptr<Log>> Log::open(const config::Audit& config, std::string node_name,
-                                         LogOptions options) {
+                                         const LogOptions& options) {
   auto impl = std::make_unique<Impl>();
   RETURN_IF_ERROR(impl->init(config, std::move(node_name), options));
   auto* raw = impl.get();
@@ -45,7 +45,7 @@ StatusOr<std::shared_ptr<Log>> Log::open(const config::Audit& config, std::strin
 }
 
 StatusOr<std::shared_ptr<Log>> Log::instance(const config::Audit& config, std::string node_name,
-                                             LogOptions options) {
+                                             const LogOptions& options) {
   static std::mutex mu;
   static std::map<std::string, std::shared_ptr<Log>> logs;
   std::error_code ec;
@@ -54,7 +54,7 @@ StatusOr<std::shared_ptr<Log>> Log::instance(const config::Audit& config, std::s
   const std::lock_guard lock(mu);
   auto& slot = logs[key];
   if (!slot) {
-    ASSIGN_OR_RETURN(slot, open(config, std::move(node_name), std::move(options)));
+    ASSIGN_OR_RETURN(slot, open(config, std::move(node_name), options));
   }
   return slot;
 }

@@ -81,7 +81,7 @@ std::string hexDigest(HashAlgorithm algorithm, std::string_view data) {
   if (md == nullptr || EVP_Digest(data.data(), data.size(), bytes.data(), &len, md, nullptr) != 1) return {};
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(size_t{len} * 2, '0');
-  for (unsigned int i = 0; i < len; ++i) {
+  for (size_t i = 0; i < len; ++i) {
     out[2 * i] = kHex[bytes[i] >> 4];
     out[2 * i + 1] = kHex[bytes[i] & 0xf];
   }

@@ -14,6 +14,7 @@ using test::TempDir;
 // Runs runCli with stdout captured into `out`.
 int run(std::vector<std::string> args, std::string& out) {
   std::vector<char*> argv;
+  argv.reserve(args.size());
   for (auto& a : args) argv.push_back(a.data());
   std::fflush(stdout);
   testing::internal::CaptureStdout();

@@ -1,11 +1,11 @@
 // Crash behaviour: a torn last line is cut off on open; a damaged complete last record refuses to
 // open (fail closed); every record acknowledged before kill -9 is in the file.
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <set>
 #include <thread>
 

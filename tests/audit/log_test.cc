@@ -15,8 +15,8 @@ using test::auditConfig;
 using test::readEvent;
 using test::TempDir;
 
-std::shared_ptr<Log> openLog(const config::Audit& c, LogOptions options = {}) {
-  auto log = Log::open(c, "nanjing", std::move(options));
+std::shared_ptr<Log> openLog(const config::Audit& c, const LogOptions& options = {}) {
+  auto log = Log::open(c, "nanjing", options);
   EXPECT_TRUE(log.isOk()) << log.status().toString();
   return log.isOk() ? log.value() : nullptr;
 }
@@ -129,7 +129,8 @@ TEST(AuditLog, RetentionDeletesOldFilesButNotTheNewest) {
   auto files = listFiles(c.directory).value();
   ASSERT_GE(files.size(), 4u);
   // Age every file but the last two past the retention period.
-  const timeval old[2] = {{(now / 1000) - 181 * 86'400, 0}, {(now / 1000) - 181 * 86'400, 0}};
+  const timeval old[2] = {{(now / 1000) - int64_t{181} * 86'400, 0},
+                          {(now / 1000) - int64_t{181} * 86'400, 0}};
   for (size_t i = 0; i + 2 < files.size(); ++i) ASSERT_EQ(::utimes(files[i].c_str(), old), 0);
   ASSERT_EQ(::utimes(files.back().c_str(), old), 0);  // the chain head is kept however old
   observability::Registry registry(1);
@@ -156,6 +157,7 @@ TEST(AuditLog, ConcurrentAppendsKeepOneChain) {
   {
     auto log = openLog(c);
     std::vector<std::thread> threads;
+    threads.reserve(4);
     for (int t = 0; t < 4; ++t) {
       threads.emplace_back([&log, t] {
         for (int i = 0; i < 250; ++i) EXPECT_TRUE(log->append(readEvent(t * 1000 + i)).isOk());

@@ -44,7 +44,8 @@ TEST_F(Tamper, EveryFlippedByteIsFoundAtItsRecord) {
       test::pokeByte(path, pos, static_cast<char>(original[pos] ^ 0x01));
       const auto report = verifyFiles(files_);
       ASSERT_TRUE(report.isOk());
-      const auto line = 1 + static_cast<uint64_t>(std::count(original.begin(), original.begin() + pos, '\n'));
+      const auto line = 1 + static_cast<uint64_t>(std::count(
+                                original.begin(), original.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
       ASSERT_FALSE(report->ok) << path << " byte " << pos;
       EXPECT_EQ(report->file, path) << "byte " << pos;
       EXPECT_EQ(report->line, line) << "byte " << pos << ": " << report->what;
