@@ -131,6 +131,10 @@ void normaliseIdentifiers(model::PatientT& p) {
 
 void readGender(pugi::xml_node code, model::PatientT& p) {
   if (!code) return;
+  // A later gender (a repeated query parameter) replaces both fields: a GB/T value left beside an
+  // earlier gender_code would be lost, as writeGender writes the code alone.
+  p.gender = model::Gender::Unknown;
+  p.gender_code.reset();
   model::CodingT c = readCd(code);
   if ((c.system.empty() || c.system == kGbt2261Gender) && isGbtGender(c.code)) {
     p.gender = genderOf(c.code);

@@ -105,5 +105,27 @@ TEST(Hl7v3FuzzRegression, TelecomValueAfterSchemeIsTrimmed) {
   EXPECT_EQ(r->patient->telecom[1]->system, model::ContactSystem::Email);
 }
 
+// Found by hl7v3_fuzz: a query with two gender parameters, the first in an unknown code system and
+// the second a GB/T value, kept the first as gender_code beside the second's gender; the writer
+// writes gender_code alone, so the gender was lost. The later parameter now replaces both.
+TEST(Hl7v3FuzzRegression, RepeatedGenderParameterReplacesTheEarlierOne) {
+  const std::string gender_param =
+      "<livingSubjectAdministrativeGender><value code=\"2\" codeSystem=\"%s\"/>"
+      "</livingSubjectAdministrativeGender>";
+  const auto param = [&](const std::string& system) {
+    std::string p = gender_param;
+    return p.replace(p.find("%s"), 2, system);
+  };
+  const model::EnvelopeT env = decodeStable(
+      "<PRPA_IN201305UV02 xmlns=\"urn:hl7-org:v3\"><id root=\"2.16.156.10011.2.5.1.1\" extension=\"m1\"/>"
+      "<controlActProcess><queryByParameter><parameterList>" +
+      param("1.2.3") + param("2.16.156.10011.2.3.3.4") +
+      "</parameterList></queryByParameter></controlActProcess></PRPA_IN201305UV02>");
+  const model::QueryT* q = env.body.AsQuery();
+  ASSERT_TRUE(q != nullptr && q->patient);
+  EXPECT_EQ(q->patient->gender, model::Gender::Female);
+  EXPECT_EQ(q->patient->gender_code, nullptr);
+}
+
 }  // namespace
 }  // namespace metrogw::adapters
