@@ -160,13 +160,19 @@ void Delivery::refreshLag() {
 }
 
 void Delivery::process(const StreamEntry& entry) {
-  if (!in_flight_.insert(entry.id).second) return;
+  if (in_flight_.count(entry.id) != 0) return;
+  // One entry per appointment at a time: a duplicate waits and then finds the first one's result.
+  if (!busy_.emplace(entry.appointment, entry.id).second) {
+    retries_[entry.id] = Retry{entry.appointment, entry.action, Clock::now() + options_.retry_initial};
+    return;
+  }
+  in_flight_.insert(entry.id);
   redis_.command({"HGETALL", key("pool:appt:" + entry.appointment)}, [this, entry, alive = alive_](
                                                                          StatusOr<redis::Reply> r) {
     if (!*alive) return;
     if (!okReply(r)) {  // Redis away: try again later, attempts unchanged
       retries_[entry.id] = Retry{entry.appointment, entry.action, Clock::now() + options_.retry_initial};
-      finish(entry.id);
+      finish(entry);
       return;
     }
     auto appt = internal::parseHash(*r);
@@ -186,7 +192,7 @@ void Delivery::send(const StreamEntry& entry, std::map<std::string, std::string>
         if (!*alive) return;
         if (!okReply(r)) {
           retries_[entry.id] = Retry{entry.appointment, entry.action, Clock::now() + options_.retry_initial};
-          finish(entry.id);
+          finish(entry);
           return;
         }
         const auto attempt = static_cast<uint32_t>(r->integer);
@@ -257,15 +263,19 @@ void Delivery::retryLater(const StreamEntry& entry, uint32_t attempt) {
   const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
   const auto delay = internal::backoff(attempt, options_.retry_initial, options_.retry_max, unit);
   retries_[entry.id] = Retry{entry.appointment, entry.action, Clock::now() + delay};
-  finish(entry.id);
+  finish(entry);
 }
 
 void Delivery::ack(const StreamEntry& entry) {
   redis_.command({"XACK", key("pool:delivery"), options_.group, entry.id}, {});
-  finish(entry.id);
+  finish(entry);
 }
 
-void Delivery::finish(const std::string& entry_id) { in_flight_.erase(entry_id); }
+void Delivery::finish(const StreamEntry& entry) {
+  in_flight_.erase(entry.id);
+  const auto it = busy_.find(entry.appointment);
+  if (it != busy_.end() && it->second == entry.id) busy_.erase(it);
+}
 
 void Delivery::notify(const std::string& appointment, const std::string& reason, uint32_t attempt) {
   if (http_ == nullptr || options_.webhook_cluster.empty()) return;

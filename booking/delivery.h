@@ -121,7 +121,7 @@ class Delivery {
             const std::string& reason);
   void retryLater(const internal::StreamEntry& entry, uint32_t attempt);
   void ack(const internal::StreamEntry& entry);
-  void finish(const std::string& entry_id);
+  void finish(const internal::StreamEntry& entry);
   void notify(const std::string& appointment, const std::string& reason, uint32_t attempt);
   [[nodiscard]] std::string key(const std::string& rest) const { return options_.key_prefix + rest; }
   [[nodiscard]] bool ready() const;
@@ -144,8 +144,9 @@ class Delivery {
   std::string claim_cursor_ = "0-0";
   std::chrono::steady_clock::time_point next_claim_{};
   std::chrono::steady_clock::time_point next_lag_{};
-  std::set<std::string> in_flight_;       // stream ids being delivered
-  std::map<std::string, Retry> retries_;  // stream id → when to try again
+  std::set<std::string> in_flight_;          // stream ids being delivered
+  std::map<std::string, std::string> busy_;  // appointment id → the stream id delivering it
+  std::map<std::string, Retry> retries_;     // stream id → when to try again
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
