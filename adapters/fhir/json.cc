@@ -31,8 +31,13 @@ class LimitedHandler {
     scratch_.append(str, len);
     return doc_.String(scratch_.data(), static_cast<rapidjson::SizeType>(scratch_.size()), true);
   }
-  bool String(const char* str, rapidjson::SizeType len, bool copy) { return doc_.String(str, len, copy); }
-  bool Key(const char* str, rapidjson::SizeType len, bool copy) { return doc_.Key(str, len, copy); }
+  // A "\u0000" in a string is refused: a string starting with it would pass for a number.
+  bool String(const char* str, rapidjson::SizeType len, bool copy) {
+    return noNul(str, len) && doc_.String(str, len, copy);
+  }
+  bool Key(const char* str, rapidjson::SizeType len, bool copy) {
+    return noNul(str, len) && doc_.Key(str, len, copy);
+  }
   bool StartObject() { return enter() && doc_.StartObject(); }
   bool EndObject(rapidjson::SizeType n) {
     --depth_;
@@ -45,8 +50,13 @@ class LimitedHandler {
   }
   // NOLINTEND(readability-identifier-naming)
   [[nodiscard]] bool tooDeep() const { return too_deep_; }
+  [[nodiscard]] bool nulInString() const { return nul_in_string_; }
 
  private:
+  bool noNul(const char* str, rapidjson::SizeType len) {
+    if (std::memchr(str, 0, len) != nullptr) nul_in_string_ = true;
+    return !nul_in_string_;
+  }
   bool enter() {
     if (++depth_ > kMaxDepth) too_deep_ = true;
     return !too_deep_;
@@ -55,18 +65,21 @@ class LimitedHandler {
   std::string scratch_;
   int depth_ = 0;
   bool too_deep_ = false;
+  bool nul_in_string_ = false;
 };
 
 struct Generator {
   std::string_view text;
   rapidjson::ParseResult result;
   bool too_deep = false;
+  bool nul_in_string = false;
   bool operator()(rapidjson::Document& doc) {
     rapidjson::MemoryStream stream(text.data(), text.size());
     rapidjson::Reader reader;
     LimitedHandler handler(doc);
     result = reader.Parse<kParseFlags>(stream, handler);
     too_deep = handler.tooDeep();
+    nul_in_string = handler.nulInString();
     return !result.IsError();
   }
 };
@@ -118,11 +131,12 @@ Status parseJson(std::string_view text, rapidjson::Document& doc) {
   if (std::memchr(text.data(), 0, text.size()) != nullptr) {
     return Status::malformedMessage("/: NUL byte in message");
   }
-  Generator gen{text, {}, false};
+  Generator gen{text, {}, false, false};
   doc.Populate(gen);
   if (gen.too_deep) {
     return Status::malformedMessage("/: nested deeper than " + std::to_string(kMaxDepth) + " levels");
   }
+  if (gen.nul_in_string) return Status::malformedMessage("/: NUL character (\\u0000) in a string");
   if (gen.result.IsError()) {
     return Status::malformedMessage(
         "/: not JSON: " + std::string(rapidjson::GetParseError_En(gen.result.Code())) + " at offset " +

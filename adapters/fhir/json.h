@@ -2,9 +2,9 @@
 // JSON reading and writing for the FHIR codec (RapidJSON, no exceptions).
 //
 // parseJson() parses one message with limits (size, nesting depth, UTF-8 validation, no trailing
-// bytes). Numbers keep their exact text: they are stored as strings that start with a NUL byte
-// (kNumberMark), so "6.30" stays "6.30"; use isNumber()/numberText(). A Node is a value plus the
-// way to it; errors are "<JSON pointer>: <what>" and never quote values.
+// bytes, no NUL character in strings). Numbers keep their exact text: they are stored as strings that start
+// with a NUL byte (kNumberMark), so "6.30" stays "6.30"; use isNumber()/numberText(). A Node is a value plus
+// the way to it; errors are "<JSON pointer>: <what>" and never quote values.
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>

@@ -23,6 +23,17 @@ TEST(FhirMalformedTest, NotJson) {
   EXPECT_EQ(errorOf("{\"a\":\"\xff\"}").substr(0, 11), "/: not JSON");  // invalid UTF-8
 }
 
+// Found in review, reproduced with the fhir_fuzz harness: numbers are kept as strings marked by a
+// leading NUL, so a string "\u0000abc" passed for the number "abc" (a Quantity written back as
+// valueString). A NUL character in any string is refused.
+TEST(FhirMalformedTest, NulCharacterInAString) {
+  EXPECT_EQ(errorOf(R"({"resourceType":"Observation","valueQuantity":{"value":"\u0000abc"}})"),
+            "/: NUL character (\\u0000) in a string");
+  EXPECT_EQ(errorOf(R"({"resourceType":"Patient","id":"a\u0000b"})"),
+            "/: NUL character (\\u0000) in a string");
+  EXPECT_EQ(errorOf(R"({"resourceType":"Patient","\u0000":1})"), "/: NUL character (\\u0000) in a string");
+}
+
 TEST(FhirMalformedTest, ResourceType) {
   EXPECT_EQ(errorOf("[]"), "/: expected an object");
   EXPECT_EQ(errorOf("{}"), "/resourceType: missing");
