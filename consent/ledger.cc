@@ -82,8 +82,10 @@ void Ledger::grant(Record record, RecordCallback done) {
   record.home_city = city_;
   record.revokes.clear();
   std::string json = toJson(record);
-  redis_.eval(grantScript(), {key("consent", record.id), key("consents", record.patient_token)},
-              {json, record.id},
+  // Keys and arguments first: the callback takes the record by move.
+  std::vector<std::string> keys{key("consent", record.id), key("consents", record.patient_token)};
+  std::vector<std::string> args{std::move(json), record.id};
+  redis_.eval(grantScript(), keys, args,
               [record = std::move(record), done = std::move(done)](StatusOr<Reply> reply) mutable {
                 if (Status s = replyError(reply); !s.isOk()) return done(s);
                 if (reply->type != Reply::Type::kInteger || reply->integer != 1)
