@@ -118,14 +118,17 @@ class SharingTest(NodeTestCase):
         r = request(self.sims["nanjing"].port, "GET", f"/fhir/DiagnosticReport?{q}", timeout=10)
         self.assertEqual(r.status, 200)
         bundle = json.loads(r.body)
-        reports, values = {}, {}
+        reports, values, ids = {}, {}, {}
         for e in bundle.get("entry", []):
             res = e["resource"]
             if res["resourceType"] == "DiagnosticReport":
-                reports[res["id"]] = [ref["reference"].split("/")[-1] for ref in res.get("result", [])]
+                reports[res["id"]] = [ref["reference"] for ref in res.get("result", [])]
             elif res["resourceType"] == "Observation":
                 v = res.get("valueQuantity", {}).get("value", res.get("valueString"))
                 values[res["id"]] = v
+                ids[e.get("fullUrl", "")] = res["id"]
+                ids["Observation/" + res["id"]] = res["id"]
+        reports = {rid: [ids.get(ref, ref.split("/")[-1]) for ref in refs] for rid, refs in reports.items()}
         return {rid: {oid: values.get(oid) for oid in obs} for rid, obs in reports.items()}
 
     def audit_records(self, name):
@@ -213,7 +216,8 @@ class ConsentedReadTest(SharingTest):
         self.assertNotIn(p["resident_id"], r.body.decode())
 
         consent = self.grant(token)
-        self.assertEqual(self.lab_reports(token)[0].status, 200)
+        r, body = self.lab_reports(token)
+        self.assertEqual(r.status, 200, (body, [(e["seq"], e["time_ms"], e["reason"]) for e in self.audit_records("nanjing")]))
         r, revocation = self.call("nanjing", "DELETE", f"/v1/consents/{consent['id']}")
         self.assertEqual(r.status, 200, revocation)
         self.assertEqual(revocation["kind"], "revocation")
