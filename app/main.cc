@@ -6,6 +6,7 @@
 #include "app/node.h"
 #include "app/translate.h"
 #include "audit/audit.h"
+#include "booking/report.h"
 #include "config/config.h"
 
 namespace {
@@ -15,6 +16,7 @@ void usage(FILE* out) {
       "usage: metrogw [--config FILE] [--check]\n"
       "       metrogw translate --dialect D FILE   (one message -> canonical JSON; see translate --help)\n"
       "       metrogw audit verify|query ...        (audit trail; see audit/README.md)\n"
+      "       metrogw report bookings --month YYYY-MM [--redis HOST:PORT] [--db N] [--prefix P] [--config FILE]\n"
       "       metrogw --print-default-config | --version | --help\n"
       "  --config FILE   YAML configuration (default: the embedded default config)\n"
       "  --check         validate the configuration and exit (0 valid, 1 errors on stderr)\n"
@@ -28,6 +30,11 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "translate") == 0)
     return metrogw::app::runTranslate(argc - 1, argv + 1);
   if (argc > 1 && std::strcmp(argv[1], "audit") == 0) return metrogw::audit::runCli(argc - 1, argv + 1);
+  if (argc > 1 && std::strcmp(argv[1], "report") == 0) {
+    metrogw::gateway::HandlerRegistry known;  // so that --config accepts the node's own config file
+    metrogw::app::registerBuiltinHandlers(known);
+    return metrogw::booking::runReportCli(argc - 1, argv + 1, metrogw::app::loadOptions(known));
+  }
   std::string config_path;
   bool check = false;
   for (int i = 1; i < argc; ++i) {
