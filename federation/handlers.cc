@@ -90,6 +90,11 @@ class DirectoryHandler final : public FanOutHandler {
   }
 };
 
+[[nodiscard]] bool carriesPatientRecords(model::QueryKind kind) {
+  return kind == model::QueryKind::LabReports || kind == model::QueryKind::LabReport ||
+         kind == model::QueryKind::RecordSummary;
+}
+
 // A peer node's request, answered from this city's platform.
 class PeerHandler final : public gateway::LocalHandler {
  public:
@@ -115,6 +120,18 @@ class PeerHandler final : public gateway::LocalHandler {
     const model::Body kind = envelope->body.type;
     if (kind != model::Body::Query && kind != model::Body::Command) {
       respond(envelopeProblem(Problem::kUnprocessable, "expected a query or a command envelope"));
+      return;
+    }
+    if (kind == model::Body::Query && carriesPatientRecords(envelope->body.AsQuery()->kind)) {
+      // Records are released only through /federation/v1/sharing, where the owner checks consent.
+      respond(envelopeProblem(Problem::kConsentRequired,
+                              "patient records are shared through the sharing endpoint"));
+      return;
+    }
+    if (kind == model::Body::Command && node_.worker().config()->booking) {
+      // With a pool the owning node decides every booking (/federation/v1/booking); a command straight to
+      // the platform would bypass its places and rules.
+      respond(envelopeProblem(Problem::kUnprocessable, "bookings go through the appointment pool endpoint"));
       return;
     }
     node_.askPlatform(

@@ -65,7 +65,7 @@ class NodePerWorker {
  private:
   std::mutex mu_;
   std::map<uint32_t, std::weak_ptr<internal::Node>> nodes_;
-  std::shared_ptr<identity::index::SharedState> identity_ = std::make_shared<identity::index::SharedState>();
+  std::shared_ptr<identity::index::SharedState> identity_ = identity::index::processSharedState();
 };
 
 }  // namespace

@@ -36,7 +36,8 @@ class DeliveryHandler final : public gateway::LocalHandler {
  public:
   explicit DeliveryHandler(gateway::WorkerContext& worker) : node_(worker) {
     const config::ConfigPtr config = worker.config();
-    if (worker.worker_index != 0 || !config || !config->redis || !config->federation) return;
+    if (worker.worker_index != 0 || !config || !config->booking || !config->redis || !config->federation)
+      return;
     auto options = redisOptions(*config->redis);
     if (!options.isOk()) {
       log::warn("booking.delivery", "not started: " + options.status().message());

@@ -216,7 +216,7 @@ class ServicePerWorker {
 }  // namespace
 
 void registerHandlers(gateway::HandlerRegistry& registry) {
-  auto shared = std::make_shared<SharedState>();
+  auto shared = processSharedState();
   auto services = std::make_shared<ServicePerWorker>(shared);
   registry.add("patient-resolve", [services](gateway::WorkerContext& w) {
     return std::make_unique<ResolveHandler>(services->get(w));

@@ -53,6 +53,11 @@ constexpr std::chrono::milliseconds kLockMargin{2'000};
 
 // ---- SharedState -----------------------------------------------------------------------------
 
+std::shared_ptr<SharedState> processSharedState() {
+  static const std::shared_ptr<SharedState> state = std::make_shared<SharedState>();
+  return state;
+}
+
 void SharedState::redisStateChanged(bool was_ready, bool ready, bool down) {
   if (was_ready != ready) ready_.fetch_add(ready ? 1 : -1, std::memory_order_acq_rel);
   logTransition(down);

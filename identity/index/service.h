@@ -37,6 +37,11 @@ namespace metrogw::identity::index {
 struct Metrics;
 
 // Node-wide state shared by the workers' services (atomics and a mutex-guarded log flag).
+class SharedState;
+// The one SharedState of this process: every module using identity Services (the identity API, sharing)
+// shares it, so the cache epoch is common and the node-level degraded line is logged once.
+[[nodiscard]] std::shared_ptr<SharedState> processSharedState();
+
 class SharedState {
  public:
   [[nodiscard]] uint64_t epoch() const { return epoch_.load(std::memory_order_acquire); }

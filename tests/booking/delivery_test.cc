@@ -22,6 +22,7 @@ using namespace std::chrono_literals;
 // A platform that answers later on the loop: up (an Appointment), down (unavailable) or refusing.
 struct FakePlatform {
   enum class Mode { kUp, kDown, kRefuse, kSilent };
+  explicit FakePlatform(Dispatcher& dispatcher) : d(dispatcher) {}
   Dispatcher& d;
   Mode mode = Mode::kUp;
   std::vector<model::CommandT> commands;

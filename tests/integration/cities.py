@@ -115,9 +115,28 @@ class Redis:
                 _read(f)
                 s.sendall(_encode(["KEYS", "*"]))
                 for key in _read(f):
-                    s.sendall(_encode(["GET", key]))
-                    out.append((key, _read(f) or b""))
+                    s.sendall(_encode(["TYPE", key]))
+                    kind = _read(f)
+                    kind = kind.decode() if isinstance(kind, bytes) else str(kind)
+                    s.sendall(_encode(_DUMP_COMMANDS.get(kind, ["GET"]) + [key] + _DUMP_ARGS.get(kind, [])))
+                    out.append((key, _flatten(_read(f))))
         return out
+
+
+# How dump() reads each kind of value (every kind is checked for personal data, not only strings).
+_DUMP_COMMANDS = {"string": ["GET"], "hash": ["HGETALL"], "list": ["LRANGE"], "set": ["SMEMBERS"],
+                  "zset": ["ZRANGE"], "stream": ["XRANGE"]}
+_DUMP_ARGS = {"list": ["0", "-1"], "zset": ["0", "-1"], "stream": ["-", "+"]}
+
+
+def _flatten(value):
+    if value is None:
+        return b""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    if isinstance(value, list):
+        return b"\n".join(_flatten(v) for v in value)
+    return str(value).encode()
 
 
 def _encode(args):

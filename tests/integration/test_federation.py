@@ -224,6 +224,15 @@ class FederationTest(NodeTestCase):
                 self.assertEqual(cancelled["body"]["status"], "Cancelled")
                 self.assertEqual(cancelled["body"]["id"], appointment)
 
+    def test_federation_endpoint_does_not_release_patient_records(self):
+        """Lab reports and record summaries go only through /federation/v1/sharing (consent checked)."""
+        for kind in ("LabReports", "LabReport", "RecordSummary"):
+            with self.subTest(kind=kind):
+                status, answer = self.envelope_call("wuhu", "nanjing", {
+                    "schema_version": 1, "body_type": "Query", "body": {"kind": kind, "id": "r1"}})
+                self.assertEqual((status, answer["body_type"]), (403, "Problem"), answer)
+                self.assertEqual(answer["body"]["type"], "urn:metrogw:problem:consent-required")
+
     def test_federation_endpoint_refuses_callers_that_are_not_peers(self):
         status, head = self.peer_post("partner", b"x" * 16)
         self.assertEqual(status, 403)
