@@ -10,16 +10,6 @@ namespace {
 constexpr std::chrono::milliseconds kFirstSync{500};  // after start, once Redis had time to connect
 constexpr std::chrono::milliseconds kRetrySync{5'000};
 
-[[nodiscard]] StatusOr<std::string> readPassword(const std::string& file) {
-  if (file.empty()) return std::string();
-  std::ifstream in(file);
-  if (!in) return Status::ioError("redis.password_file " + file + ": cannot be read");
-  std::string line;
-  std::getline(in, line);
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  return line;
-}
-
 [[nodiscard]] bool sameRedis(const config::Config& a, const config::Config& b) {
   const auto &x = *a.redis, &y = *b.redis;
   return x.address.host == y.address.host && x.address.port == y.address.port && x.db == y.db &&
@@ -59,7 +49,7 @@ Status Service::refresh() {
   if (!now || !now->booking || !now->redis || !now->federation)
     return Status::invalidArgument("this node has no booking pool (booking, redis and federation sections)");
   if (!pool_ || !config_ || !sameRedis(*config_, *now)) {
-    auto password = readPassword(now->redis->password_file);
+    auto password = redis::readPasswordFile(now->redis->password_file);
     if (!password.isOk()) return password.status();
     syncer_.reset();
     pool_.reset();

@@ -1,6 +1,8 @@
 // Client: the public face of internal::ClientImpl, plus stateName().
 #include "redis/client.h"
 
+#include <fstream>
+
 #include "redis/internal/client_impl.h"
 
 namespace metrogw::redis {
@@ -49,6 +51,20 @@ void Client::eval(const Script& script, const std::vector<std::string>& keys,
     return;
   }
   impl_->eval(script, keys, args, std::move(cb));
+}
+
+}  // namespace metrogw::redis
+
+namespace metrogw::redis {
+
+StatusOr<std::string> readPasswordFile(const std::string& path) {
+  if (path.empty()) return std::string();
+  std::ifstream in(path);
+  if (!in) return Status::ioError("redis.password_file " + path + ": cannot be read");
+  std::string line;
+  std::getline(in, line);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
 }
 
 }  // namespace metrogw::redis

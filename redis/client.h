@@ -70,6 +70,10 @@ enum class State { kConnecting, kReady, kDown };  // kDown: not connected, waiti
 
 [[nodiscard]] const char* stateName(State state);
 
+// The first line of a password file (trailing CR and spaces cut); "" for an empty path. The error
+// names the file, never its content.
+[[nodiscard]] StatusOr<std::string> readPasswordFile(const std::string& path);
+
 struct Reply {
   enum class Type { kString, kStatus, kInteger, kNil, kArray, kError };
   Type type = Type::kNil;

@@ -11,17 +11,8 @@
 namespace metrogw::booking {
 namespace {
 
-[[nodiscard]] StatusOr<std::string> readPassword(const std::string& file) {
-  if (file.empty()) return std::string();
-  std::ifstream in(file);
-  std::string line;
-  if (!in || !std::getline(in, line)) return Status::ioError("redis.password_file: cannot be read");
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  return line;
-}
-
 [[nodiscard]] StatusOr<redis::Options> redisOptions(const config::Redis& r) {
-  ASSIGN_OR_RETURN(std::string password, readPassword(r.password_file));
+  ASSIGN_OR_RETURN(std::string password, redis::readPasswordFile(r.password_file));
   redis::Options o;
   o.host = r.address.host;
   o.port = r.address.port;

@@ -16,16 +16,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kPollEvery{50};
 constexpr std::chrono::milliseconds kLockMargin{2'000};
 
-[[nodiscard]] StatusOr<std::string> readPassword(const std::string& file) {
-  if (file.empty()) return std::string();
-  std::ifstream in(file);
-  if (!in) return Status::ioError("redis.password_file " + file + ": cannot be read");
-  std::string line;
-  std::getline(in, line);
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  return line;
-}
-
 [[nodiscard]] bool sameRedis(const config::Redis& a, const config::Redis& b) {
   return a.address.host == b.address.host && a.address.port == b.address.port && a.db == b.db &&
          a.password_file == b.password_file && a.connect_timeout == b.connect_timeout &&
@@ -133,7 +123,7 @@ Status Service::refresh() {
     redis_ready_ = false;
   }
   if (rebuild && now->redis) {
-    auto password = readPassword(now->redis->password_file);
+    auto password = redis::readPasswordFile(now->redis->password_file);
     if (!password.isOk()) return password.status();
     redis::Options o;
     o.host = now->redis->address.host;

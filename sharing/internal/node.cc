@@ -4,19 +4,7 @@
 #include <fstream>
 
 namespace metrogw::sharing::internal {
-namespace {
-
-[[nodiscard]] StatusOr<std::string> readPassword(const std::string& file) {
-  if (file.empty()) return std::string();
-  std::ifstream in(file);
-  if (!in) return Status::ioError("redis.password_file " + file + ": cannot be read");
-  std::string line;
-  std::getline(in, line);
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  return line;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -35,7 +23,7 @@ Node::~Node() {
 }
 
 Status Node::connectRedis(const config::Redis& redis) {
-  auto password = readPassword(redis.password_file);
+  auto password = redis::readPasswordFile(redis.password_file);
   if (!password.isOk()) return password.status();
   redis::Options o;
   o.host = redis.address.host;
