@@ -112,7 +112,7 @@ Status decodeOrganizationQuery(pugi::xml_node root, model::EnvelopeT& env) {
   ASSIGN_OR_RETURN(pugi::xml_node query, require(root, "controlActProcess/queryByParameter"));
   model::QueryT q;
   q.kind = model::QueryKind::Organizations;
-  RETURN_IF_ERROR(readLimit(query, q.limit));
+  RETURN_IF_ERROR(readQueryControl(query, q.limit, q.page_token));
   pugi::xml_node params = child(query, "parameterList");
   q.organization_id = paramValue(params, "organizationId", "extension");
   q.text = paramValue(params, "organizationName", "value");
@@ -128,7 +128,7 @@ std::string encodeOrganizationQuery(const model::EnvelopeT& env, const model::Qu
   XmlWriter w;
   writeWrapper(w, kOrgQueryRoot, env);
   writeReplyAck(w, env);
-  openQuery(w, env, q.limit);
+  openQuery(w, env, q.limit, q.page_token);
   writeParam(w, "organizationId", "extension", q.organization_id, "医疗机构");
   writeParam(w, "organizationName", "value", q.text, "机构名称");
   for (const std::string& city : q.cities) writeParam(w, "cityCode", "code", city, "城市");

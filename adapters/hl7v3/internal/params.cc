@@ -7,6 +7,12 @@
 #include "adapters/hl7v3/internal/wrapper.h"
 
 namespace metrogw::adapters::hl7v3 {
+namespace {
+
+// queryByParameter/statusCode of a request for the next page of an earlier query.
+constexpr std::string_view kContinuation = "waitContinuedQueryResponse";
+
+}  // namespace
 
 void readMetroIds(pugi::xml_node id, std::string& local_id,
                   std::vector<std::unique_ptr<model::IdentifierT>>* identifiers) {
@@ -62,7 +68,11 @@ StatusOr<uint16_t> readCount(pugi::xml_node node) {
   return static_cast<uint16_t>(n);
 }
 
-Status readLimit(pugi::xml_node query, uint16_t& limit) {
+Status readQueryControl(pugi::xml_node query, uint16_t& limit, std::string& page_token) {
+  if (attr(child(query, "statusCode"), "code") == kContinuation) {
+    page_token = attr(child(query, "queryId"), "extension");
+    if (page_token.empty()) return xmlError(query, "/queryId/@extension", "a continuation needs the queryId");
+  }
   pugi::xml_node qty = child(query, "initialQuantity");
   if (!qty) return Status::ok();
   ASSIGN_OR_RETURN(limit, readCount(qty));
@@ -71,11 +81,11 @@ Status readLimit(pugi::xml_node query, uint16_t& limit) {
 
 void writeCount(XmlWriter& w, std::string_view name, uint32_t n) { w.leaf(name, "value", std::to_string(n)); }
 
-void openQuery(XmlWriter& w, const model::EnvelopeT& env, uint16_t limit) {
+void openQuery(XmlWriter& w, const model::EnvelopeT& env, uint16_t limit, std::string_view page_token) {
   openControlAct(w);
   w.open("queryByParameter");
-  w.leaf("queryId", "extension", env.message_id);
-  w.leaf("statusCode", "code", "new");
+  w.leaf("queryId", "extension", page_token.empty() ? std::string_view(env.message_id) : page_token);
+  w.leaf("statusCode", "code", page_token.empty() ? std::string_view("new") : kContinuation);
   writeCount(w, "initialQuantity", limit);
   w.open("parameterList");
 }

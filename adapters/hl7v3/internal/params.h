@@ -27,13 +27,16 @@ void writeParam(XmlWriter& w, std::string_view name, std::string_view attr_name,
 // value/@attr_name of parameter NAME ("" when absent).
 [[nodiscard]] std::string_view paramValue(pugi::xml_node params, std::string_view name,
                                           std::string_view attr_name);
-// initialQuantity/@value -> limit (errors located).
-[[nodiscard]] Status readLimit(pugi::xml_node query, uint16_t& limit);
+// The query's paging control: initialQuantity/@value -> limit (errors located); a continuation
+// (statusCode "waitContinuedQueryResponse") carries the previous answer's queryAck/queryId as its
+// queryId -> page_token.
+[[nodiscard]] Status readQueryControl(pugi::xml_node query, uint16_t& limit, std::string& page_token);
 [[nodiscard]] StatusOr<uint16_t> readCount(pugi::xml_node node);
 // <NAME value="{n}"/>.
 void writeCount(XmlWriter& w, std::string_view name, uint32_t n);
 // Opens controlActProcess/queryByParameter and writes queryId, statusCode, initialQuantity, then
-// opens parameterList (caller writes parameters; finish() closes).
-void openQuery(XmlWriter& w, const model::EnvelopeT& env, uint16_t limit);
+// opens parameterList (caller writes parameters; finish() closes). A non-empty page_token makes it
+// a continuation: queryId = the token, statusCode "waitContinuedQueryResponse".
+void openQuery(XmlWriter& w, const model::EnvelopeT& env, uint16_t limit, std::string_view page_token);
 
 }  // namespace metrogw::adapters::hl7v3

@@ -137,7 +137,7 @@ Status decodeSlotQuery(pugi::xml_node root, model::EnvelopeT& env) {
   ASSIGN_OR_RETURN(pugi::xml_node query, require(root, "controlActProcess/queryByParameter"));
   model::QueryT q;
   q.kind = model::QueryKind::Slots;
-  RETURN_IF_ERROR(readLimit(query, q.limit));
+  RETURN_IF_ERROR(readQueryControl(query, q.limit, q.page_token));
   pugi::xml_node params = child(query, "parameterList");
   q.organization_id = paramValue(params, "organizationId", "extension");
   q.department_code = paramValue(params, "departmentCode", "code");
@@ -158,7 +158,7 @@ std::string encodeSlotQuery(const model::EnvelopeT& env, const model::QueryT& q)
   XmlWriter w;
   writeWrapper(w, kSlotQueryRoot, env);
   writeReplyAck(w, env);
-  openQuery(w, env, q.limit);
+  openQuery(w, env, q.limit, q.page_token);
   writeParam(w, "organizationId", "extension", q.organization_id, "医疗机构");
   writeParam(w, "departmentCode", "code", q.department_code, "科室");
   writeParam(w, "serviceCode", "code", q.service_code, "号别");

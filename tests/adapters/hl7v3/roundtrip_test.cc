@@ -154,6 +154,23 @@ TEST(Hl7v3RoundTrip, SlotQuery) {
   expectRoundTrip(std::move(q), "PRSC_IN010201UV01");
 }
 
+// The next page of a slot search: the previous answer's queryAck/queryId goes back as a
+// continuation (an adapter that dropped it made every page the first one).
+TEST(Hl7v3RoundTrip, SlotQueryContinuation) {
+  model::QueryT q;
+  q.kind = model::QueryKind::Slots;
+  q.cities = {"3205"};
+  q.from = "2025-03-02";
+  q.to = "2025-03-09";
+  q.limit = 500;
+  q.page_token = "500";
+  auto xml = hl7v3CdaCodec().encode(model::envelopeOf(model::QueryT(q)));
+  ASSERT_TRUE(xml.isOk()) << xml.status().toString();
+  EXPECT_NE(xml->find("<statusCode code=\"waitContinuedQueryResponse\"/>"), std::string::npos) << *xml;
+  EXPECT_NE(xml->find("<queryId extension=\"500\"/>"), std::string::npos) << *xml;
+  expectRoundTrip(std::move(q), "PRSC_IN010201UV01");
+}
+
 TEST(Hl7v3RoundTrip, SlotResponse) {
   model::SearchResultT r;
   auto s = make<model::SlotT>();
