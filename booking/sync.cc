@@ -146,8 +146,7 @@ void Syncer::onPage(const std::shared_ptr<Run>& r, StatusOr<model::EnvelopeT> an
 }
 
 void Syncer::finish(const std::shared_ptr<Run>& r, StatusOr<SyncReport> result) {
-  redis_.eval(unlockScript(), {pool_.prefix() + "pool:synclock"}, {r->lock_value},
-              [](const StatusOr<redis::Reply>& /*unlocked*/) {});
+  redis_.eval(unlockScript(), {pool_.prefix() + "pool:synclock"}, {r->lock_value}, {});
   r->done(std::move(result));
 }
 

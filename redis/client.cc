@@ -6,6 +6,11 @@
 #include "redis/internal/client_impl.h"
 
 namespace metrogw::redis {
+namespace {
+
+void ignoreReply(StatusOr<Reply> /*reply*/) {}
+
+}  // namespace
 
 const char* stateName(State state) {
   switch (state) {
@@ -37,6 +42,7 @@ void Client::stop() {
 State Client::state() const { return impl_ ? impl_->state() : State::kDown; }
 
 void Client::command(const std::vector<std::string>& args, ReplyCallback cb) {
+  if (!cb) cb = ignoreReply;
   if (!impl_) {
     dispatcher_.post([cb = std::move(cb)] { cb(Status::upstreamUnavailable("redis client destroyed")); });
     return;
@@ -46,6 +52,7 @@ void Client::command(const std::vector<std::string>& args, ReplyCallback cb) {
 
 void Client::eval(const Script& script, const std::vector<std::string>& keys,
                   const std::vector<std::string>& args, ReplyCallback cb) {
+  if (!cb) cb = ignoreReply;
   if (!impl_) {
     dispatcher_.post([cb = std::move(cb)] { cb(Status::upstreamUnavailable("redis client destroyed")); });
     return;

@@ -111,6 +111,7 @@ class Client {
 
   void start();  // idempotent; also restarts after stop()
 
+  // An empty `cb` means fire-and-forget: the reply (or error) is dropped.
   // Binary-safe: each argument is sent as is (redisAsyncCommandArgv); hiredis copies them, so the
   // vector may go away when the call returns.
   void command(const std::vector<std::string>& args, ReplyCallback cb);

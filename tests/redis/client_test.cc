@@ -145,6 +145,22 @@ TEST_F(RedisClientTest, EvalFallsBackToEvalOnNoscriptAndLoadsTheScript) {
   EXPECT_EQ(exists(), 1);
 }
 
+// An empty callback is fire-and-forget (it used to throw std::bad_function_call on the reply).
+TEST_F(RedisClientTest, EmptyCallbacksAreFireAndForget) {
+  auto c = readyClient(options());
+  c->command({"SET", "fire", "1"}, {});
+  c->eval(Script("return redis.call('INCR', KEYS[1])"), {"fire"}, {}, {});
+  c->eval(Script("return redis.call('INCR', KEYS[1])"), {"fire"}, {}, {});
+  // The NOSCRIPT fallbacks are sent when their replies arrive: poll until both ran.
+  std::string value;
+  for (int i = 0; i < 200 && value != "3"; ++i) {
+    auto got = call(*c, {"GET", "fire"});
+    ASSERT_TRUE(got.isOk());
+    value = got->str;
+  }
+  EXPECT_EQ(value, "3");
+}
+
 TEST_F(RedisClientTest, ScriptErrorsArriveAsErrorReplies) {
   auto c = readyClient(options());
   Result r;
