@@ -103,7 +103,7 @@ std::vector<std::string> Pool::args(const Idempotency* idem, const Caller* calle
   return a;
 }
 
-void Pool::run(const redis::Script& script, std::vector<std::string> argv, OutcomeCallback done) {
+void Pool::run(const redis::Script& script, const std::vector<std::string>& argv, OutcomeCallback done) {
   redis_.eval(script, {}, argv,
               [done = std::move(done)](StatusOr<redis::Reply> r) { done(outcomeOf(std::move(r))); });
 }
