@@ -9,6 +9,8 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "audit/audit.h"
 #include "audit/internal/files.h"
@@ -44,19 +46,68 @@ StatusOr<std::shared_ptr<Log>> Log::open(const config::Audit& config, std::strin
   return log;
 }
 
+namespace {
+
+// The settings a Log takes at open() and keeps until the process ends, as (name, value) pairs.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> openSettings(const config::Audit& c,
+                                                                            const LogOptions& o) {
+  const bool shipping = c.ship && o.redis != nullptr;
+  return {{"hash", c.hash},
+          {"fsync_interval_ms", std::to_string(c.fsync_interval.count())},
+          {"fsync_every", std::to_string(c.fsync_every)},
+          {"max_file_bytes", std::to_string(c.max_file_bytes)},
+          {"rotate_daily", c.rotate_daily ? "true" : "false"},
+          {"retention_days", std::to_string(c.retention_days)},
+          {"ship", shipping ? "true" : "false"},
+          {"stream_maxlen", std::to_string(c.stream_maxlen)},
+          {"ship_interval_ms", std::to_string(c.ship_interval.count())},
+          {"redis", shipping ? o.redis->address.host + ":" + std::to_string(o.redis->address.port) + "/" +
+                                   std::to_string(o.redis->db) + " " + o.redis->key_prefix
+                             : ""}};
+}
+
+struct Opened {
+  std::shared_ptr<Log> log;
+  std::vector<std::pair<std::string, std::string>> settings;
+  std::string warned;  // the changed-settings list last warned about, so each change is logged once
+};
+
+// A later configuration with other settings for an open directory: they are not applied (the Log
+// keeps its files, threads and connection as opened); say so once per change.
+void warnIfChanged(Opened& opened, const std::string& directory,
+                   const std::vector<std::pair<std::string, std::string>>& wanted) {
+  std::string changed;
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    if (wanted[i].second != opened.settings[i].second)
+      changed += (changed.empty() ? "" : ", ") + wanted[i].first;
+  }
+  if (changed.empty() || changed == opened.warned) return;
+  opened.warned = changed;
+  log::warn("audit",
+            "audit settings changed for " + directory + " (" + changed +
+                "): they take effect after a restart; the audit log keeps the settings it was opened "
+                "with (a new audit.directory takes effect at once)");
+}
+
+}  // namespace
+
 StatusOr<std::shared_ptr<Log>> Log::instance(const config::Audit& config, std::string node_name,
                                              const LogOptions& options) {
   static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<Log>> logs;
+  static std::map<std::string, Opened> logs;
   std::error_code ec;
   std::string key = std::filesystem::absolute(config.directory, ec).lexically_normal().string();
   if (ec) key = config.directory;
   const std::lock_guard lock(mu);
   auto& slot = logs[key];
-  if (!slot) {
-    ASSIGN_OR_RETURN(slot, open(config, std::move(node_name), options));
+  auto wanted = openSettings(config, options);
+  if (!slot.log) {
+    ASSIGN_OR_RETURN(slot.log, open(config, std::move(node_name), options));
+    slot.settings = std::move(wanted);
+  } else {
+    warnIfChanged(slot, key, wanted);
   }
-  return slot;
+  return slot.log;
 }
 
 Status Log::append(const Event& event) {

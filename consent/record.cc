@@ -4,6 +4,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+#include <set>
+
 #include "consent/internal/time.h"
 
 namespace metrogw::consent {
@@ -87,11 +90,9 @@ std::string toJson(const Record& record) {
   return {buf.GetString(), buf.GetSize()};
 }
 
-StatusOr<Record> fromJson(std::string_view json) {
-  rapidjson::Document d;
-  d.Parse(json.data(), json.size());
-  if (d.HasParseError() || !d.IsObject())
-    return Status::malformedMessage("consent record: not a JSON object");
+namespace {
+
+StatusOr<Record> fromValue(const rapidjson::Value& d) {
   Record r;
   r.id = getString(d, "id");
   r.kind = getString(d, "kind") == "revocation" ? Kind::kRevocation : Kind::kGrant;
@@ -115,6 +116,31 @@ StatusOr<Record> fromJson(std::string_view json) {
   return r;
 }
 
+// A record from another node's ledger: a grant or a revocation of `token` held by `ledger_city`.
+Status checkPeerRecord(const rapidjson::Value& v, const Record& r, std::string_view token,
+                       std::string_view ledger_city) {
+  const std::string kind = getString(v, "kind");
+  if (kind != "grant" && kind != "revocation") return Status::malformedMessage("consent record: bad kind");
+  if (r.patient_token != token) return Status::malformedMessage("consent record: another patient's");
+  if (r.home_city != ledger_city || r.id.rfind(std::string(ledger_city) + "-", 0) != 0)
+    return Status::malformedMessage("consent record: not held by the ledger of " + std::string(ledger_city));
+  if (r.kind == Kind::kRevocation && r.revokes.empty())
+    return Status::malformedMessage("consent record: a revocation without the grant it ends");
+  if (r.kind == Kind::kGrant && (r.categories.empty() || r.purposes.empty()))
+    return Status::malformedMessage("consent record: a grant without categories or purposes");
+  return Status::ok();
+}
+
+}  // namespace
+
+StatusOr<Record> fromJson(std::string_view json) {
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError() || !d.IsObject())
+    return Status::malformedMessage("consent record: not a JSON object");
+  return fromValue(d);
+}
+
 std::string historyJson(std::string_view token, const std::vector<Record>& history) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
@@ -126,6 +152,41 @@ std::string historyJson(std::string_view token, const std::vector<Record>& histo
   w.EndArray();
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
+}
+
+StatusOr<std::vector<Record>> historyFromJson(std::string_view json, std::string_view token,
+                                              std::string_view ledger_city) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject())
+    return Status::malformedMessage("consent history: not a JSON object");
+  const rapidjson::Value& d = doc;
+  if (getString(d, "patient") != token) return Status::malformedMessage("consent history: another patient's");
+  auto list = d.FindMember("consents");
+  if (list == d.MemberEnd() || !list->value.IsArray())
+    return Status::malformedMessage("consent history: no consents list");
+  std::vector<Record> out;
+  for (const auto& v : list->value.GetArray()) {
+    if (!v.IsObject()) return Status::malformedMessage("consent history: a record is not an object");
+    ASSIGN_OR_RETURN(Record r, fromValue(v));
+    RETURN_IF_ERROR(checkPeerRecord(v, r, token, ledger_city));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<Record> mergeHistories(const std::vector<std::vector<Record>>& ledgers) {
+  std::vector<Record> out;
+  std::set<std::string, std::less<>> seen;
+  for (const auto& ledger : ledgers) {
+    for (const Record& r : ledger) {
+      if (seen.insert(r.id).second) out.push_back(r);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Record& a, const Record& b) {
+    return a.recorded_ms != b.recorded_ms ? a.recorded_ms < b.recorded_ms : a.id < b.id;
+  });
+  return out;
 }
 
 std::vector<policy::ConsentRecord> effective(const std::vector<Record>& history) {

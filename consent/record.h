@@ -47,6 +47,19 @@ struct Record {
 // {"patient":"<token>","consents":[record, ...]} in recorded order.
 [[nodiscard]] std::string historyJson(std::string_view token, const std::vector<Record>& history);
 
+// Reads historyJson() as another node's ledger answered it (the consent-peer endpoint), strictly:
+// the answer must be about `token`, and every record must be a well-formed grant or revocation of
+// `token` held by the ledger of `ledger_city` (home_city and the id's prefix). Anything else makes
+// the whole answer malformedMessage, so the caller treats that ledger as unread (fail safe).
+[[nodiscard]] StatusOr<std::vector<Record>> historyFromJson(std::string_view json, std::string_view token,
+                                                            std::string_view ledger_city);
+
+// The union of several ledgers' histories of one patient: each record once (by id; records are
+// immutable, so the first copy is kept), ordered by recorded time, then id. A grant and its
+// revocations always live in the same ledger, so merging fewer ledgers can lose a grant together
+// with its revocations, never a revocation alone: a missing ledger can only deny more.
+[[nodiscard]] std::vector<Record> mergeHistories(const std::vector<std::vector<Record>>& ledgers);
+
 // The patient's history folded into what policy::decide() reads: every grant, marked revoked at
 // the time of the first revocation that refers to it.
 [[nodiscard]] std::vector<policy::ConsentRecord> effective(const std::vector<Record>& history);

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "federation/peer_api.h"
+#include "sharing/consent_peer.h"
 #include "sharing/consents.h"
 #include "sharing/north.h"
 #include "sharing/owner.h"
@@ -91,6 +92,8 @@ void registerHandlers(gateway::HandlerRegistry& registry) {
   }
   registry.add("sharing-peer",
                [nodes](gateway::WorkerContext& w) { return std::make_unique<PeerHandler>(nodes->get(w)); });
+  registry.add("consent-peer",
+               [nodes](gateway::WorkerContext& w) { return makeConsentPeerHandler(nodes->get(w)); });
 }
 
 }  // namespace metrogw::sharing

@@ -7,6 +7,9 @@
 //                                                         the asking node's north API (north.h)
 //   sharing-peer   POST /federation/v1/sharing            a peer's sharing query, answered as the
 //                                                         owning node (owner.h); peers only
+//   consent-peer   POST /federation/v1/consents           this node's consent ledger for a patient,
+//                                                         read by an owning node (consent_peer.h);
+//                                                         peers only
 #pragma once
 
 #include "gateway/handler.h"

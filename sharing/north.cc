@@ -107,12 +107,12 @@ class NorthHandler final : public gateway::LocalHandler {
           if (!resolved.isOk())
             return respond(
                 LocalResponse::problem(problemFor(resolved.status()), resolved.status().message(), id));
-          fanOutTo(*resolved->ref, std::move(q), fhir, id, std::move(respond));
+          fanOutTo(*resolved->ref, q, fhir, id, std::move(respond));
         });
   }
 
  private:
-  void fanOutTo(const identity::index::CrossRef& ref, std::shared_ptr<model::QueryT> q, bool fhir,
+  void fanOutTo(const identity::index::CrossRef& ref, const std::shared_ptr<model::QueryT>& q, bool fhir,
                 const std::string& id, Respond respond) {
     std::vector<std::string> cities;
     for (const auto& link : ref.links) {
@@ -132,7 +132,7 @@ class NorthHandler final : public gateway::LocalHandler {
                     done(model::envelopeOf(model::SearchResultT{}));
                   });
         },
-        [kind = kind_, merged, fhir, id, respond = std::move(respond)](model::SearchResultT late) {
+        [kind = kind_, merged, fhir, id, respond = std::move(respond)](const model::SearchResultT& late) {
           for (const auto& i : late.incomplete) addLate(i->city, *merged);
           respond(render(kind, std::move(*merged), fhir, id));
         });
@@ -142,8 +142,13 @@ class NorthHandler final : public gateway::LocalHandler {
                       const identity::index::CrossRef& ref, federation::EnvelopeCallback done) {
     model::QueryT q = query;
     q.patient = std::make_unique<model::PatientT>();
+    q.cities.clear();
     for (const auto& link : ref.links) {
-      if (link && link->city == city) q.patient->id = link->patient_id;
+      if (!link) continue;
+      if (link->city == city) q.patient->id = link->patient_id;
+      // Every city where the patient is known: the owner reads their consent ledgers too.
+      if (std::find(q.cities.begin(), q.cities.end(), link->city) == q.cities.end())
+        q.cities.push_back(link->city);
     }
     if (city == node.city()) return answerAsOwner(node, std::move(q), node.city(), std::move(done));
     const config::Federation* fed = node.federation().federation();

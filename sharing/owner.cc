@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "federation/peer_api.h"
+#include "sharing/ledgers.h"
 #include "sharing/obligations.h"
 
 namespace metrogw::sharing {
@@ -36,14 +37,14 @@ class OwnerRequest : public std::enable_shared_from_this<OwnerRequest> {
   void start() {
     if (Status s = validate(); !s.isOk())
       return finish(problemEnvelope(Problem::kInvalidParameter, s.message()));
-    node_.identity().lookup(
-        query_.patient_token, [self = shared_from_this()](StatusOr<identity::index::Resolved> resolved) {
-          self->localPatient(resolved);
-          if (self->local_id_.empty())
-            return self->finish(
-                problemEnvelope(Problem::kUnknownPatient, "the patient is not known in this city"));
-          self->loadConsents();
-        });
+    node_.identity().lookup(query_.patient_token,
+                            [self = shared_from_this()](const StatusOr<identity::index::Resolved>& resolved) {
+                              self->localPatient(resolved);
+                              if (self->local_id_.empty())
+                                return self->finish(problemEnvelope(Problem::kUnknownPatient,
+                                                                    "the patient is not known in this city"));
+                              self->loadConsents();
+                            });
   }
 
  private:
@@ -62,24 +63,47 @@ class OwnerRequest : public std::enable_shared_from_this<OwnerRequest> {
     }
   }
 
-  // This node's own cross-reference wins over the asking node's word for the local id.
+  // This node's own cross-reference wins over the asking node's word for the local id. The
+  // ledgers to read are those of every city where either cross-reference knows the patient: more
+  // ledgers can only add genuine records (each ledger holds a grant together with its revocations).
   void localPatient(const StatusOr<identity::index::Resolved>& resolved) {
     if (resolved.isOk()) {
       for (const auto& link : resolved->ref->links) {
-        if (link && link->city == node_.city()) local_id_ = link->patient_id;
+        if (!link) continue;
+        if (link->city == node_.city()) local_id_ = link->patient_id;
+        ledger_cities_.push_back(link->city);
       }
     }
     if (local_id_.empty() && query_.patient) local_id_ = query_.patient->id;
+    ledger_cities_.insert(ledger_cities_.end(), query_.cities.begin(), query_.cities.end());
+  }
+
+  // The federation deadline bounds the whole request at the asking node; the ledger reads get half
+  // of it, leaving the rest for the platform.
+  [[nodiscard]] std::chrono::milliseconds ledgerTimeout() {
+    const config::Federation* fed = node_.federation().federation();
+    return std::max(std::chrono::milliseconds(1),
+                    (fed != nullptr ? fed->deadline : std::chrono::milliseconds(3'000)) / 2);
   }
 
   void loadConsents() {
-    node_.ledger().history(
-        query_.patient_token, [self = shared_from_this()](StatusOr<std::vector<consent::Record>> history) {
-          if (!history.isOk())
+    LedgerQuery q{query_.patient_token, query_.request_id, query_.practitioner, query_.purpose};
+    gatherConsents(
+        node_, q, ledger_cities_, ledgerTimeout(), [self = shared_from_this()](StatusOr<Consents> consents) {
+          if (!consents.isOk())
             return self->finish(problemEnvelope(Problem::kUpstreamUnavailable,
                                                 "the consent ledger cannot be read; nothing is released"));
-          self->decideAndAudit(consent::effective(*history));
+          self->unread_ = std::move(consents->unread);
+          self->decideAndAudit(consent::effective(consents->history));
         });
+  }
+
+  // "no-consent" → "no-consent; ledgers not read: 3201" when a city's ledger contributed nothing.
+  [[nodiscard]] std::string withUnread(std::string reason) const {
+    if (unread_.empty()) return reason;
+    reason += "; ledgers not read:";
+    for (const std::string& city : unread_) reason += " " + city;
+    return reason;
   }
 
   void decideAndAudit(const std::vector<policy::ConsentRecord>& records) {
@@ -117,7 +141,7 @@ class OwnerRequest : public std::enable_shared_from_this<OwnerRequest> {
     e.category = std::string(policy::categoryName(d.category));
     e.purpose = std::string(policy::purposeName(purpose_));
     e.decision = d.decision.permit ? "permit" : "deny";
-    e.reason = d.decision.reason;
+    e.reason = withUnread(d.decision.reason);
     e.consent_id = d.decision.consent_id;
     e.request_id = query_.request_id;
     e.break_glass = d.decision.break_glass;
@@ -137,7 +161,7 @@ class OwnerRequest : public std::enable_shared_from_this<OwnerRequest> {
     const std::string& reason = decided_.front().decision.reason;
     if (reason == "break-glass-disabled" || reason == "break-glass-no-reason")
       return problemEnvelope(Problem::kBreakGlassNotPermitted, reason);
-    return problemEnvelope(Problem::kConsentRequired, "no consent permits this access");
+    return problemEnvelope(Problem::kConsentRequired, withUnread("no consent permits this access"));
   }
 
   void askPlatform() {
@@ -150,6 +174,15 @@ class OwnerRequest : public std::enable_shared_from_this<OwnerRequest> {
     q.purpose = query_.purpose;
     q.patient = std::make_unique<model::PatientT>();
     q.patient->id = local_id_;
+    const config::Federation* fed = node_.federation().federation();
+    if (fed != nullptr && fed->platform.dialect == "hl7v2") {
+      // HL7 v2 names the local id as a PID-3 / QPD-3 identifier of type PI (readPid's convention);
+      // the QBP^Z01 writer only sends identifiers, so without it the platform has no criteria.
+      auto pi = std::make_unique<model::IdentifierT>();
+      pi->value = local_id_;
+      pi->type = "PI";
+      q.patient->identifiers.push_back(std::move(pi));
+    }
     node_.federation().askPlatform(
         model::envelopeOf(std::move(q)), [self = shared_from_this()](StatusOr<model::EnvelopeT> answer) {
           if (!answer.isOk()) {
@@ -209,6 +242,8 @@ class OwnerRequest : public std::enable_shared_from_this<OwnerRequest> {
   std::vector<policy::Category> categories_;
   std::vector<Decided> decided_;
   std::string local_id_;
+  std::vector<std::string> ledger_cities_;  // where the patient is known: whose ledgers to read
+  std::vector<std::string> unread_;         // cities whose ledger could not be read (contributed nothing)
 };
 
 }  // namespace

@@ -18,8 +18,9 @@ loopback `main` listener grants those scopes to callers without a certificate (a
 present certificates and are listed under `partners:`).
 With --sharing (needs --redis and --key-file) each node also gets consent-governed sharing: the
 consent API and the lab-report / record-summary routes on `main` (scopes consent:write,
-consent:read, records:read, granted to loopback callers), the sharing-peer route on `federation`,
-a `consent:` section (break-glass enabled) and an `audit:` section writing to AUDIT_DIR/<name>.
+consent:read, records:read, granted to loopback callers), the sharing-peer and consent-peer routes
+on `federation`, a `consent:` section (break-glass enabled) and an `audit:` section writing to
+AUDIT_DIR/<name> (shipped to the node's Redis stream <prefix>audit:events: `ship` defaults to true).
 With --booking (needs --redis and --key-file) each node also gets the appointment pool: the routes
 GET /v1/slots becomes pool-slot-search (the platforms' own search moves to /v1/platform/slots);
 holds, appointments, no-show and $sync on `main` (scopes booking:read, booking:write, booking:family-doctor, booking:admin, granted to
@@ -94,6 +95,8 @@ def sharing_routes():
         " handler: sharing-record-summary, listeners: [main], scopes: [records:read] }",
         "  - { name: sharing-peer, path: /federation/v1/sharing, match: exact, methods: [POST],"
         " handler: sharing-peer, listeners: [federation] }",
+        "  - { name: consent-peer, path: /federation/v1/consents, match: exact, methods: [POST],"
+        " handler: consent-peer, listeners: [federation] }",
     ]
 
 

@@ -48,6 +48,7 @@ Status Node::ready() {
   ASSIGN_OR_RETURN(policy::Settings settings, policy::settingsFrom(*now->consent));
   audit::LogOptions options;
   options.metrics = worker_.metrics;
+  options.redis = &*now->redis;  // audit.ship: copy records to <prefix>audit:events (read during open only)
   ASSIGN_OR_RETURN(audit_, audit::Log::instance(*now->audit, worker_.node_name, options));
   const bool same_redis =
       config_ && config_->redis && redis_ && config_->redis->address.host == now->redis->address.host &&
@@ -59,12 +60,27 @@ Status Node::ready() {
   settings_.emplace(std::move(settings));
   if (!metrics_) {
     if (worker_.metrics == nullptr) fallback_metrics_ = std::make_unique<observability::Registry>(1);
+    observability::Registry& registry = worker_.metrics != nullptr ? *worker_.metrics : *fallback_metrics_;
     metrics_ =
-        std::make_unique<policy::Metrics>(worker_.metrics != nullptr ? *worker_.metrics : *fallback_metrics_,
-                                          worker_.metrics != nullptr ? worker_.worker_index : 0);
+        std::make_unique<policy::Metrics>(registry, worker_.metrics != nullptr ? worker_.worker_index : 0);
+    ledger_reads_ = registry.addCounter(
+        "metrogw_sharing_ledger_reads_total",
+        "Reads of other cities' consent ledgers by the owning node, by city and result (ok, timeout, "
+        "unavailable, refused, malformed, no-peer, error); anything but ok denies more (fail safe).",
+        {"city", "result"});
   }
   config_ = std::move(now);
   return Status::ok();
+}
+
+void Node::countLedgerRead(const std::string& city, std::string_view result) {
+  auto& cell = ledger_read_cells_[{city, std::string(result)}];
+  if (cell == nullptr) {
+    observability::Registry& registry = worker_.metrics != nullptr ? *worker_.metrics : *fallback_metrics_;
+    cell = &registry.counter(ledger_reads_, worker_.metrics != nullptr ? worker_.worker_index : 0,
+                             {city, std::string(result)});
+  }
+  cell->inc();
 }
 
 }  // namespace metrogw::sharing::internal

@@ -2,13 +2,21 @@
 // consent ledger, the identity service (cross-references of person tokens), the federation
 // context (platform and peers), the process-wide audit log, policy settings and metrics.
 //
+// The audit log is audit::Log::instance() for the `audit:` directory, shipping to the Redis Stream
+// "<redis.key_prefix>audit:events" when audit.ship is true. A reload that changes audit.directory
+// opens the log of the new directory; every other audit setting (hash, fsync, rotation, retention,
+// shipping) stays as the process opened it until a restart (audit::Log::instance logs a warning).
+//
 // Threading: one Node per worker, used only on that worker's loop; handlers of the worker share
 // it (shared_ptr). refresh() follows configuration reloads.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "audit/audit.h"
 #include "consent/ledger.h"
@@ -42,6 +50,11 @@ class Node {
   [[nodiscard]] const config::Config& config() const { return *config_; }
   [[nodiscard]] gateway::WorkerContext& worker() { return worker_; }
 
+  // Counts one read of another city's consent ledger:
+  // metrogw_sharing_ledger_reads_total{city,
+  // result="ok|timeout|unavailable|refused|malformed|no-peer|error"}.
+  void countLedgerRead(const std::string& city, std::string_view result);
+
  private:
   [[nodiscard]] Status connectRedis(const config::Redis& redis);
 
@@ -56,6 +69,9 @@ class Node {
   std::unique_ptr<consent::Ledger> ledger_;
   std::unique_ptr<observability::Registry> fallback_metrics_;  // when the worker has no registry
   std::unique_ptr<policy::Metrics> metrics_;
+  observability::FamilyId ledger_reads_{};
+  std::map<std::pair<std::string, std::string>, observability::CounterCell*>
+      ledger_read_cells_;  // this worker's
 };
 
 // Milliseconds since the Unix epoch, now.

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <sys/time.h>
 
+#include <fstream>
+#include <iterator>
 #include <thread>
 #include <vector>
 
@@ -180,6 +182,34 @@ TEST(AuditLog, OneLogPerDirectory) {
   ASSERT_TRUE(a.isOk());
   ASSERT_TRUE(b.isOk());
   EXPECT_EQ(a.value().get(), b.value().get());
+}
+
+TEST(AuditLog, InstanceKeepsItsSettingsUntilRestartButFollowsANewDirectory) {
+  TempDir tmp;
+  auto first = Log::instance(auditConfig(tmp.path() + "/a"), "nanjing");
+  ASSERT_TRUE(first.isOk());
+  ASSERT_TRUE(first.value()->append(readEvent(1)).isOk());
+  auto changed_config = auditConfig(tmp.path() + "/a");
+  changed_config.hash = "sha256";  // logged as needing a restart, not applied
+  auto same = Log::instance(changed_config, "nanjing");
+  ASSERT_TRUE(same.isOk());
+  EXPECT_EQ(same.value().get(), first.value().get());
+  ASSERT_TRUE(same.value()->append(readEvent(2)).isOk());
+  ASSERT_TRUE(same.value()->sync().isOk());
+  std::ifstream in(same.value()->currentFile());
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find(R"("alg":"sm3")"), std::string::npos) << text;
+  EXPECT_EQ(text.find(R"("alg":"sha256")"), std::string::npos) << text;
+
+  changed_config.directory = tmp.path() + "/b";  // a new directory: a new Log, with the new settings
+  auto moved = Log::instance(changed_config, "nanjing");
+  ASSERT_TRUE(moved.isOk());
+  EXPECT_NE(moved.value().get(), first.value().get());
+  EXPECT_EQ(moved.value()->directory(), tmp.path() + "/b");
+  ASSERT_TRUE(moved.value()->append(readEvent(1)).isOk());
+  std::ifstream in_b(moved.value()->currentFile());
+  const std::string text_b((std::istreambuf_iterator<char>(in_b)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text_b.find(R"("alg":"sha256")"), std::string::npos) << text_b;
 }
 
 TEST(AuditLog, MetricsCountRecordsAndLatency) {
