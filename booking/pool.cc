@@ -142,6 +142,20 @@ void Pool::noShow(const std::string& appointment, OutcomeCallback done) {
   run(internal::noShowScript(), std::move(a), std::move(done));
 }
 
+void Pool::referralStatus(const Caller& caller, const Idempotency& idem, const ReferralAction& r,
+                          OutcomeCallback done) {
+  auto a = args(&idem, &caller);
+  a.insert(a.end(), {r.appointment, r.actor, r.status, r.allowed_from, r.note});
+  run(internal::referralStatusScript(), std::move(a), std::move(done));
+}
+
+void Pool::referBack(const Caller& caller, const Idempotency& idem, const ReferralAction& r,
+                     OutcomeCallback done) {
+  auto a = args(&idem, &caller);
+  a.insert(a.end(), {r.appointment, r.actor, r.back});
+  run(internal::referBackScript(), std::move(a), std::move(done));
+}
+
 void Pool::search(const SlotSearch& q, SearchCallback done) {
   std::string index = "idx:all";
   if (!q.doctor.empty()) {

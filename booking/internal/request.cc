@@ -33,8 +33,9 @@ constexpr size_t kMaxField = 200;
   return s;
 }
 
-[[nodiscard]] bool holdsScope(const std::vector<std::string>& scopes) {
-  return std::find(scopes.begin(), scopes.end(), kFamilyDoctorScope) != scopes.end();
+[[nodiscard]] bool holdsScope(const std::vector<std::string>& scopes,
+                              std::string_view scope = kFamilyDoctorScope) {
+  return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
 }
 
 }  // namespace
@@ -86,6 +87,21 @@ Caller localCaller(const config::Config& config, std::string_view subject, std::
     if (l.name == listener) c.family = holdsScope(l.anonymous_scopes);
   }
   return c;
+}
+
+std::string referralActor(const config::Config& config, std::string_view subject, std::string_view listener) {
+  if (subject.empty()) {
+    for (const auto& l : config.listeners) {
+      if (l.name == listener && holdsScope(l.anonymous_scopes, kAdminScope)) return "*";
+    }
+    return {};
+  }
+  for (const auto& p : config.partners) {
+    if (p.subject != subject) continue;
+    if (holdsScope(p.scopes, kAdminScope)) return "*";
+    if (holdsScope(p.scopes, kHospitalScope)) return p.name;
+  }
+  return {};
 }
 
 std::string requestDigest(std::string_view op, std::string_view target, std::string_view body) {
