@@ -161,16 +161,18 @@ class ReadHandler final : public BookingHandler {
     if (!ready(request, respond)) return;
     const std::string aid = paramOf(request, "id");
     const std::string city = internal::cityOfId(aid);
+    if (city.empty()) {  // before `respond` moves into `done`
+      respond(
+          LocalResponse::problem(Problem::kAppointmentNotFound, "not an appointment id", request.request_id));
+      return;
+    }
     const Caller who = caller(request);
     auto done = [service = service_, forwarded = city != service_->city(), respond = std::move(respond),
                  id = std::string(request.request_id)](StatusOr<Outcome> r) {
       service->metrics().count(Op::kRead, resultOf(r, forwarded));
       respond(r.isOk() ? internal::responseOf(*r, id) : internal::failureOf(r.status(), id));
     };
-    if (city.empty()) {
-      respond(
-          LocalResponse::problem(Problem::kAppointmentNotFound, "not an appointment id", request.request_id));
-    } else if (city == service_->city()) {
+    if (city == service_->city()) {
       service_->pool().read(who, aid, std::move(done));
     } else {
       model::QueryT q;

@@ -95,13 +95,13 @@ class PeerHandler final : public gateway::LocalHandler {
     if (const auto* c = env->body.AsCommand()) {
       const Caller caller{city, c->requester && !c->requester->id.empty() ? c->requester->id : "anonymous",
                           c->family_doctor};
-      runCommand(service_, caller, *c, [respond](StatusOr<Outcome> r) { respond(answerOf(r)); });
+      runCommand(service_, caller, *c, [respond](const StatusOr<Outcome>& r) { respond(answerOf(r)); });
       return;
     }
     const auto* q = env->body.AsQuery();
     if (q != nullptr && q->purpose == kReadPurpose) {
       const Caller caller{city, q->text.empty() ? "anonymous" : q->text, false};
-      service_->pool().read(caller, q->id, [respond](StatusOr<Outcome> r) { respond(answerOf(r)); });
+      service_->pool().read(caller, q->id, [respond](const StatusOr<Outcome>& r) { respond(answerOf(r)); });
       return;
     }
     if (q != nullptr && q->kind == model::QueryKind::Slots) {

@@ -139,7 +139,7 @@ class Pool {
 
  private:
   [[nodiscard]] std::vector<std::string> args(const Idempotency* idem, const Caller* caller) const;
-  void run(const redis::Script& script, std::vector<std::string> argv, OutcomeCallback done);
+  void run(const redis::Script& script, const std::vector<std::string>& argv, OutcomeCallback done);
 
   redis::Client& redis_;
   std::string prefix_;

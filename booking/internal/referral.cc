@@ -124,8 +124,9 @@ StatusOr<std::string> canonicalReferral(std::string_view referral_json, std::str
   RETURN_IF_ERROR(checkKeys(d, "referral.", {"id", "from", "diagnosis", "reason", "summary"},
                             " (the receiving hospital, department and doctor come from the slot)"));
   ASSIGN_OR_RETURN(std::string id, idMember(d, "id", "referral.id", true));
-  auto from = d.FindMember("from");
-  if (from == d.MemberEnd() || from->value.IsNull()) return bad("referral.from", "is required");
+  const rapidjson::Value& root = d;
+  auto from = root.FindMember("from");
+  if (from == root.MemberEnd() || from->value.IsNull()) return bad("referral.from", "is required");
   if (!from->value.IsObject()) return bad("referral.from", "must be an object");
   const rapidjson::Value& f = from->value;
   RETURN_IF_ERROR(checkKeys(f, "referral.from.", {"city", "hospital", "practitioner"}));

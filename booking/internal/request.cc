@@ -51,7 +51,8 @@ StatusOr<BookRequest> parseBookBody(std::string_view body) {
   if (!identity::parseToken(r.patient).isOk())
     return Status::invalidArgument("'patient' must be a person token (POST /v1/patients/$resolve)");
   ASSIGN_OR_RETURN(r.hold, stringField(d, "hold", false));
-  if (auto it = d.FindMember("referral"); it != d.MemberEnd() && !it->value.IsNull()) {
+  const rapidjson::Value& root = d;
+  if (auto it = root.FindMember("referral"); it != root.MemberEnd() && !it->value.IsNull()) {
     if (!it->value.IsObject()) return Status::invalidArgument("'referral' must be an object");
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);

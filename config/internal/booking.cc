@@ -75,7 +75,7 @@ void readDelivery(const MapReader& parent, BookingDelivery& out, const LoadConte
                    "claim_interval_ms", "poll_interval_ms", "batch", "max_in_flight", "max_held", "webhook"});
   if (!m || !m->valid()) return;
   constexpr int64_t kHour = 3'600'000;
-  readMillisIn(*m, "retry_initial_ms", out.retry_initial, 10, 10 * 60'000);
+  readMillisIn(*m, "retry_initial_ms", out.retry_initial, 10, 600'000);
   readMillisIn(*m, "retry_max_ms", out.retry_max, 10, 24 * kHour);
   m->readInt("max_attempts", out.max_attempts, 1, 10'000);
   readMillisIn(*m, "claim_min_idle_ms", out.claim_min_idle, 100, 24 * kHour);

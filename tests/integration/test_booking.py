@@ -378,6 +378,11 @@ class ReferralTest(BookingTest):
         self.assertTrue(body["detail"].startswith("status:"), body)
         r, body = self.call("nanjing", "POST", f"/v1/appointments/{appt['id']}/referral", {"status": "accepted"})
         self.assert_problem(r, body, 400, "idempotency-key-required")
+        # Not an appointment id at all: a clean 404, and the node keeps answering.
+        r, body = self.call("wuhu", "GET", "/v1/appointments/nonsense")
+        self.assert_problem(r, body, 404, "appointment-not-found")
+        r, body = self.call("wuhu", "GET", f"/v1/appointments/{appt['id']}")
+        self.assert_problem(r, body, 404, "appointment-not-found")  # another caller's (Nanjing's) appointment
 
 
 class RushTest(BookingTest):
