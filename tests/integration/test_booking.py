@@ -28,7 +28,9 @@ DEADLINE_MS = 3000
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
 DB = {"nanjing": 0, "wuhu": 1, "maanshan": 2}
 BOOKING = {"hold_ttl_ms": 1500, "cancel_cutoff_minutes": 3 * 24 * 60, "reserved_opens_at_public": False,
-           "forward_timeout_ms": 5000}
+           "forward_timeout_ms": 5000,
+           # booking.delivery reaches the real binary's config loader and consumer (defaults otherwise)
+           "delivery": {"poll_interval_ms": 50, "retry_initial_ms": 250, "max_held": 8192}}
 
 
 def token():
