@@ -41,6 +41,7 @@
 #include <string>
 
 #include "common/event_loop.h"
+#include "config/booking.h"
 #include "gateway/client.h"
 #include "gateway/handler.h"
 #include "model/model.h"
@@ -57,25 +58,14 @@ struct DeliveryMetrics;
 struct StreamEntry;
 }  // namespace internal
 
-struct DeliveryOptions {
+// The consumer's settings: the `booking.delivery` keys (config::BookingDelivery: retry_initial,
+// retry_max, max_attempts, claim_min_idle, claim_interval, poll_interval, batch, max_in_flight,
+// max_held and the optional webhook_cluster/path/attempts/retry, with their defaults) plus where it
+// reads and who it is.
+struct DeliveryOptions : config::BookingDelivery {
   std::string key_prefix = "mgw:";  // redis.key_prefix
   std::string consumer = "node";    // stable across restarts (the node's name)
   std::string group = "delivery";
-  std::chrono::milliseconds retry_initial{500};
-  std::chrono::milliseconds retry_max{30'000};
-  uint32_t max_attempts = 20;  // transient failures before the booking fails
-  std::chrono::milliseconds claim_min_idle{5'000};
-  std::chrono::milliseconds claim_interval{1'000};
-  std::chrono::milliseconds poll_interval{100};
-  uint32_t batch = 32;          // entries per read
-  uint32_t max_in_flight = 64;  // entries being delivered at once
-  uint32_t max_held = 4096;     // entries read and not yet acknowledged (in flight + waiting to retry);
-                                // beyond it nothing new is read: the rest waits in the stream
-  // Optional webhook on a final failure: POST {"id","status","delivery","reason"} to cluster+path.
-  std::string webhook_cluster;
-  std::string webhook_path;
-  uint32_t webhook_attempts = 3;
-  std::chrono::milliseconds webhook_retry{1'000};
 };
 
 // Sends one Command to this city's platform; `done` runs once, later, on the same loop.
@@ -150,10 +140,11 @@ class Delivery {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
-// Adds the handler "booking-delivery": on worker 0 it owns a Delivery (consumer = node name, its own
-// Redis connection from `redis:`, the platform through federation::NodeContext, webhook through the
-// worker's HttpClient) started on the worker's loop; a route to it answers GET with the consumer's
-// state as JSON. Nothing runs when the config has no `redis:` or no `federation:` section.
+// Adds the handler "booking-delivery": on worker 0 it owns a Delivery (settings from
+// `booking.delivery`, consumer = node name, its own Redis connection from `redis:`, the platform
+// through federation::NodeContext, webhook through the worker's HttpClient) started on the worker's
+// loop; a route to it answers GET with the consumer's state as JSON. Nothing runs when the config has
+// no `booking:`, `redis:` or `federation:` section.
 void registerDelivery(gateway::HandlerRegistry& registry);
 
 }  // namespace metrogw::booking

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "booking/internal/outcome.h"
+#include "booking/internal/referral.h"
 #include "booking/internal/request.h"
 #include "booking/peer.h"
 #include "booking/search.h"
@@ -73,7 +74,7 @@ class BookingHandler : public gateway::LocalHandler {
       respond(r.isOk() ? internal::responseOf(*r, id) : internal::failureOf(r.status(), id));
     };
     if (city == service_->city()) {
-      runCommand(*service_, who, command, std::move(done));
+      runCommand(service_, who, command, std::move(done));
       return;
     }
     command.requester = std::make_unique<model::ReferenceT>();
@@ -106,6 +107,15 @@ class HoldOrBookHandler final : public BookingHandler {
           request.request_id));
       return;
     }
+    const Caller who = caller(request);
+    if (book_ && !body->referral.empty()) {  // checked here too: no round trip for a bad referral
+      auto referral = internal::canonicalReferral(body->referral, who.city);
+      if (!referral.isOk()) {
+        respond(LocalResponse::problem(Problem::kInvalidReferral, referral.status().message(),
+                                       request.request_id));
+        return;
+      }
+    }
     model::CommandT c;
     c.action = book_ ? model::CommandAction::Book : model::CommandAction::Hold;
     c.slot_id = body->slot;
@@ -114,8 +124,7 @@ class HoldOrBookHandler final : public BookingHandler {
     c.patient->id = body->patient;
     c.idempotency_key = k;
     c.reason = std::string(request.body);
-    execute(book_ ? Op::kBook : Op::kHold, city, caller(request), std::move(c), 201, request,
-            std::move(respond));
+    execute(book_ ? Op::kBook : Op::kHold, city, who, std::move(c), 201, request, std::move(respond));
   }
 
  private:
@@ -152,16 +161,18 @@ class ReadHandler final : public BookingHandler {
     if (!ready(request, respond)) return;
     const std::string aid = paramOf(request, "id");
     const std::string city = internal::cityOfId(aid);
+    if (city.empty()) {  // before `respond` moves into `done`
+      respond(
+          LocalResponse::problem(Problem::kAppointmentNotFound, "not an appointment id", request.request_id));
+      return;
+    }
     const Caller who = caller(request);
     auto done = [service = service_, forwarded = city != service_->city(), respond = std::move(respond),
                  id = std::string(request.request_id)](StatusOr<Outcome> r) {
       service->metrics().count(Op::kRead, resultOf(r, forwarded));
       respond(r.isOk() ? internal::responseOf(*r, id) : internal::failureOf(r.status(), id));
     };
-    if (city.empty()) {
-      respond(
-          LocalResponse::problem(Problem::kAppointmentNotFound, "not an appointment id", request.request_id));
-    } else if (city == service_->city()) {
+    if (city == service_->city()) {
       service_->pool().read(who, aid, std::move(done));
     } else {
       model::QueryT q;
@@ -187,6 +198,69 @@ class NoShowHandler final : public BookingHandler {
           respond(r.isOk() ? internal::responseOf(*r, id) : internal::failureOf(r.status(), id));
         });
   }
+};
+
+// POST /v1/appointments/{id}/referral {"status","note"?} and POST /v1/appointments/{id}/$refer-back
+// {"summary","instructions",...}: the receiving side of a referral, on the node owning the
+// appointment only (like $noshow); booking:admin callers, or a booking:hospital partner for its own
+// hospital's appointments.
+class ReferralHandler final : public BookingHandler {
+ public:
+  ReferralHandler(std::shared_ptr<Service> service, bool back)
+      : BookingHandler(std::move(service)), back_(back) {}
+
+  void handle(const LocalRequest& request, Respond respond) override {
+    if (!ready(request, respond)) return;
+    const std::string k = key(request, respond);
+    if (k.empty()) return;
+    ReferralAction action;
+    action.appointment = paramOf(request, "id");
+    if (internal::cityOfId(action.appointment) != service_->city()) {
+      respond(LocalResponse::problem(Problem::kAppointmentNotFound,
+                                     "referrals are answered on the node of the appointment's own city",
+                                     request.request_id));
+      return;
+    }
+    action.actor = internal::referralActor(service_->config(), request.caller, request.listener);
+    if (action.actor.empty()) {
+      respond(LocalResponse::problem(Problem::kCallerNotAllowed,
+                                     "needs booking:admin, or booking:hospital as a configured partner",
+                                     request.request_id));
+      return;
+    }
+    if (Status s = parse(request.body, action); !s.isOk()) {
+      respond(LocalResponse::problem(Problem::kInvalidReferral, s.message(), request.request_id));
+      return;
+    }
+    const Idempotency idem{k, internal::requestDigest(back_ ? "refer-back" : "referral-status",
+                                                      action.appointment, request.body)};
+    auto done = [service = service_, back = back_, status = action.status, respond = std::move(respond),
+                 id = std::string(request.request_id)](StatusOr<Outcome> r) {
+      service->metrics().count(back ? Op::kReferBack : Op::kReferral, resultOf(r, false));
+      if (r.isOk() && r->ok && !r->replay) service->metrics().referral(back ? "referred-back" : status);
+      respond(r.isOk() ? internal::responseOf(*r, id) : internal::failureOf(r.status(), id));
+    };
+    if (back_) {
+      service_->pool().referBack(caller(request), idem, action, std::move(done));
+    } else {
+      service_->pool().referralStatus(caller(request), idem, action, std::move(done));
+    }
+  }
+
+ private:
+  [[nodiscard]] Status parse(std::string_view body, ReferralAction& action) const {
+    if (back_) {
+      ASSIGN_OR_RETURN(action.back, internal::canonicalReferBack(body));
+      return Status::ok();
+    }
+    ASSIGN_OR_RETURN(internal::StatusChange change, internal::parseStatusChange(body));
+    action.status = change.status;
+    action.allowed_from = std::string(internal::allowedFrom(change.status));
+    action.note = change.note;
+    return Status::ok();
+  }
+
+  bool back_;
 };
 
 // POST /v1/slots/$sync.
@@ -249,6 +323,12 @@ void registerHandlers(gateway::HandlerRegistry& registry) {
   });
   registry.add("appointment-noshow", [services](gateway::WorkerContext& w) {
     return std::make_unique<NoShowHandler>(services->get(w));
+  });
+  registry.add("appointment-referral", [services](gateway::WorkerContext& w) {
+    return std::make_unique<ReferralHandler>(services->get(w), false);
+  });
+  registry.add("appointment-refer-back", [services](gateway::WorkerContext& w) {
+    return std::make_unique<ReferralHandler>(services->get(w), true);
   });
   registry.add("pool-sync", [services](gateway::WorkerContext& w) {
     return std::make_unique<SyncHandler>(services->get(w));

@@ -6,7 +6,8 @@ namespace {
 using observability::FamilyId;
 using observability::Registry;
 
-constexpr std::array<std::string_view, 6> kOps = {"hold", "book", "cancel", "read", "search", "noshow"};
+constexpr std::array<std::string_view, 8> kOps = {"hold",   "book",   "cancel",   "read",
+                                                  "search", "noshow", "referral", "refer-back"};
 constexpr std::array<std::string_view, 5> kResults = {"ok", "refused", "replay", "forwarded", "error"};
 
 FamilyId syncFamily(Registry& r) {
@@ -34,6 +35,18 @@ Metrics::Metrics(Registry& r, uint32_t shard)
   for (size_t o = 0; o < kOps.size(); ++o) {
     for (size_t k = 0; k < kResults.size(); ++k)
       requests[o][k] = &r.counter(family, shard, {std::string(kOps[o]), std::string(kResults[k])});
+  }
+  const FamilyId referral_family = r.addCounter("metrogw_booking_referrals_total",
+                                                "Referrals reaching a status on this owning node (requested, "
+                                                "accepted, rejected, completed, referred-back).",
+                                                {"status"});
+  for (size_t i = 0; i < kReferralStatuses.size(); ++i)
+    referrals[i] = &r.counter(referral_family, shard, {std::string(kReferralStatuses[i])});
+}
+
+void Metrics::referral(std::string_view status) {
+  for (size_t i = 0; i < kReferralStatuses.size(); ++i) {
+    if (kReferralStatuses[i] == status) referrals[i]->inc();
   }
 }
 

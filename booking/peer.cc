@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "booking/internal/outcome.h"
+#include "booking/internal/referral.h"
 #include "booking/internal/request.h"
 #include "booking/internal/slot_model.h"
 #include "booking/internal/times.h"
@@ -61,6 +62,15 @@ using gateway::http::Problem;
   return s;
 }
 
+// A refusal answered on the loop (never inside the caller's stack).
+void refuse(Service& service, Problem problem, std::string detail, OutcomeCallback done) {
+  Outcome out;
+  out.problem = problem;
+  out.status = gateway::http::problemInfo(problem).status;
+  out.detail = std::move(detail);
+  service.worker().dispatcher.post([done = std::move(done), out] { done(out); });
+}
+
 class PeerHandler final : public gateway::LocalHandler {
  public:
   explicit PeerHandler(std::shared_ptr<Service> service) : service_(std::move(service)) {}
@@ -85,7 +95,7 @@ class PeerHandler final : public gateway::LocalHandler {
     if (const auto* c = env->body.AsCommand()) {
       const Caller caller{city, c->requester && !c->requester->id.empty() ? c->requester->id : "anonymous",
                           c->family_doctor};
-      runCommand(*service_, caller, *c, [respond](const StatusOr<Outcome>& r) { respond(answerOf(r)); });
+      runCommand(service_, caller, *c, [respond](const StatusOr<Outcome>& r) { respond(answerOf(r)); });
       return;
     }
     const auto* q = env->body.AsQuery();
@@ -121,31 +131,41 @@ class PeerHandler final : public gateway::LocalHandler {
 
 }  // namespace
 
-void runCommand(Service& service, const Caller& caller, const model::CommandT& c, OutcomeCallback done) {
+void runCommand(const std::shared_ptr<Service>& service, const Caller& caller, const model::CommandT& c,
+                OutcomeCallback done) {
   const std::string patient = c.patient ? c.patient->id : "";
   switch (c.action) {
     case model::CommandAction::Hold:
-      service.pool().hold(caller, {c.idempotency_key, internal::requestDigest("hold", c.slot_id, c.reason)},
-                          c.slot_id, patient, std::move(done));
+      service->pool().hold(caller, {c.idempotency_key, internal::requestDigest("hold", c.slot_id, c.reason)},
+                           c.slot_id, patient, std::move(done));
       return;
     case model::CommandAction::Book: {
       auto body = internal::parseBookBody(c.reason);
       if (!body.isOk()) {
-        Outcome bad;
-        bad.problem = Problem::kMalformedRequest;
-        bad.status = 400;
-        bad.detail = body.status().message();
-        service.worker().dispatcher.post([done = std::move(done), bad] { done(bad); });
+        refuse(*service, Problem::kMalformedRequest, body.status().message(), std::move(done));
         return;
       }
-      service.pool().book(caller, {c.idempotency_key, internal::requestDigest("book", c.slot_id, c.reason)},
-                          body.value(), std::move(done));
+      if (!body->referral.empty()) {
+        auto referral = internal::canonicalReferral(body->referral, caller.city);
+        if (!referral.isOk()) {
+          refuse(*service, Problem::kInvalidReferral, referral.status().message(), std::move(done));
+          return;
+        }
+        body->referral = std::move(referral.value());
+        // A new booking carrying a referral: the referral is requested.
+        done = [service, done = std::move(done)](StatusOr<Outcome> r) {
+          if (r.isOk() && r->ok && !r->replay) service->metrics().referral(internal::kReferralRequested);
+          done(std::move(r));
+        };
+      }
+      service->pool().book(caller, {c.idempotency_key, internal::requestDigest("book", c.slot_id, c.reason)},
+                           body.value(), std::move(done));
       return;
     }
     case model::CommandAction::Cancel:
-      service.pool().cancel(caller,
-                            {c.idempotency_key, internal::requestDigest("cancel", c.appointment_id, "")},
-                            c.appointment_id, std::move(done));
+      service->pool().cancel(caller,
+                             {c.idempotency_key, internal::requestDigest("cancel", c.appointment_id, "")},
+                             c.appointment_id, std::move(done));
       return;
   }
 }

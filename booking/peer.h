@@ -21,8 +21,10 @@ inline constexpr std::string_view kReadPurpose = "booking-appointment";
 inline constexpr std::string_view kSearchPurpose = "booking-pool";
 
 // Runs a hold/book/cancel command on this node's pool for `caller`; the command's `reason` is the
-// request body the Idempotency-Key is bound to.
-void runCommand(Service& service, const Caller& caller, const model::CommandT& command, OutcomeCallback done);
+// request body the Idempotency-Key is bound to. A booking's referral is checked here, on the owning
+// node, for the caller's city (422 invalid-referral) and stored in its canonical form.
+void runCommand(const std::shared_ptr<Service>& service, const Caller& caller, const model::CommandT& command,
+                OutcomeCallback done);
 
 // Sends `request` to the node owning `city`; `done` gets its answer as an Outcome (ok_status for an
 // Appointment answer) or an error when the owner could not be reached.

@@ -113,33 +113,47 @@ void Pool::hold(const Caller& caller, const Idempotency& idem, const std::string
   auto a = args(&idem, &caller);
   a.insert(a.end(), {slot, patient, caller.family ? "1" : "0", caller.id(),
                      std::to_string(settings_.hold_ttl.count()), city_});
-  run(internal::holdScript(), std::move(a), std::move(done));
+  run(internal::holdScript(), a, std::move(done));
 }
 
 void Pool::book(const Caller& caller, const Idempotency& idem, const BookRequest& r, OutcomeCallback done) {
   auto a = args(&idem, &caller);
   a.insert(a.end(), {r.slot, r.patient, caller.family ? "1" : "0", caller.id(), r.hold, city_, caller.channel,
                      caller.city, r.referral});
-  run(internal::bookScript(), std::move(a), std::move(done));
+  run(internal::bookScript(), a, std::move(done));
 }
 
 void Pool::cancel(const Caller& caller, const Idempotency& idem, const std::string& appointment,
                   OutcomeCallback done) {
   auto a = args(&idem, &caller);
   a.insert(a.end(), {appointment, caller.id()});
-  run(internal::cancelScript(), std::move(a), std::move(done));
+  run(internal::cancelScript(), a, std::move(done));
 }
 
 void Pool::read(const Caller& caller, const std::string& appointment, OutcomeCallback done) {
   auto a = args(nullptr, nullptr);
   a.insert(a.end(), {appointment, caller.id()});
-  run(internal::readScript(), std::move(a), std::move(done));
+  run(internal::readScript(), a, std::move(done));
 }
 
 void Pool::noShow(const std::string& appointment, OutcomeCallback done) {
   auto a = args(nullptr, nullptr);
   a.push_back(appointment);
-  run(internal::noShowScript(), std::move(a), std::move(done));
+  run(internal::noShowScript(), a, std::move(done));
+}
+
+void Pool::referralStatus(const Caller& caller, const Idempotency& idem, const ReferralAction& r,
+                          OutcomeCallback done) {
+  auto a = args(&idem, &caller);
+  a.insert(a.end(), {r.appointment, r.actor, r.status, r.allowed_from, r.note});
+  run(internal::referralStatusScript(), a, std::move(done));
+}
+
+void Pool::referBack(const Caller& caller, const Idempotency& idem, const ReferralAction& r,
+                     OutcomeCallback done) {
+  auto a = args(&idem, &caller);
+  a.insert(a.end(), {r.appointment, r.actor, r.back});
+  run(internal::referBackScript(), a, std::move(done));
 }
 
 void Pool::search(const SlotSearch& q, SearchCallback done) {

@@ -9,7 +9,9 @@
 //   P pool:hold:<hid>       HASH slot patient family caller expires_ms (PEXPIRE)
 //   P pool:appt:<aid>       HASH slot platform_slot city patient family channel caller_city hospital
 //                                department doctor start end status delivery platform_ref reason
-//                                referral created_ms
+//                                created_ms; with a referral: referral (canonical JSON, without its
+//                                status) referral_status (requested|accepted|rejected|completed)
+//                                referral_events (JSON list) referral_back (JSON) referral_updated_ms
 //   P pool:delivery         STREAM appointment, action book|cancel (appended by book and cancel)
 //   P pool:stats:<YYYY-MM>  HASH "<hospital>|<channel>" -> bookings made that month (China time)
 //   P pool:idx:{all,h:<hospital>,d:<department>,doc:<doctor>}  ZSET sid -> start ms (search)
@@ -59,7 +61,20 @@ struct BookRequest {
   std::string slot;
   std::string patient;   // person token
   std::string hold;      // "" = direct
-  std::string referral;  // JSON text or ""
+  std::string referral;  // JSON text or "" (checked and made canonical by internal/referral.h)
+};
+
+// What the receiving (owning) side does with an appointment's referral.
+struct ReferralAction {
+  std::string appointment;
+  std::string
+      actor;  // "*" (an administrator) or the hospital the caller speaks for (must be the appointment's)
+  // Status change: the new status, the statuses it may come from (space-separated) and a note.
+  std::string status;
+  std::string allowed_from;
+  std::string note;
+  // Refer back: the back-referral's canonical JSON.
+  std::string back;
 };
 
 // A slot as the platform offers it (sync input).
@@ -110,6 +125,12 @@ class Pool {
               OutcomeCallback done);
   void read(const Caller& caller, const std::string& appointment, OutcomeCallback done);
   void noShow(const std::string& appointment, OutcomeCallback done);
+  // The receiving side of a referral: 200 the appointment with its new referral status, or 201 with
+  // its back-referral; 409 referral-transition-not-allowed, 404 for another hospital's appointment.
+  void referralStatus(const Caller& caller, const Idempotency& idem, const ReferralAction& action,
+                      OutcomeCallback done);
+  void referBack(const Caller& caller, const Idempotency& idem, const ReferralAction& action,
+                 OutcomeCallback done);
   void search(const SlotSearch& query, SearchCallback done);
 
   // Slot sync: upsert a batch under generation `gen`, then withdraw what `gen` did not see.

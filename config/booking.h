@@ -29,6 +29,26 @@ struct HospitalRules {
   BookingRules rules;    // starts from the defaults, then the hospital's own keys
 };
 
+// Delivery of confirmed bookings to the platform (`booking.delivery`, booking/delivery.h): the
+// consumer of the pool's outbox stream, its retry/backoff and claim timings, its bounds, and the
+// optional webhook told about a final failure. Read when the consumer starts.
+struct BookingDelivery {
+  std::chrono::milliseconds retry_initial{500};     // first backoff after a transient failure
+  std::chrono::milliseconds retry_max{30'000};      // backoff cap (initial doubles up to it)
+  uint32_t max_attempts = 20;                       // transient failures before the booking fails
+  std::chrono::milliseconds claim_min_idle{5'000};  // take over other consumers' entries idle this long
+  std::chrono::milliseconds claim_interval{1'000};  // how often to look for such entries
+  std::chrono::milliseconds poll_interval{100};     // how often to read the stream
+  uint32_t batch = 32;                              // entries per read
+  uint32_t max_in_flight = 64;                      // entries being delivered at once
+  uint32_t max_held = 4096;  // read and not yet acknowledged (in flight + waiting to retry)
+  // Optional webhook on a final failure: POST {"id","status","delivery","reason"} to cluster+path.
+  std::string webhook_cluster;  // "" = no webhook
+  std::string webhook_path;
+  uint32_t webhook_attempts = 3;
+  std::chrono::milliseconds webhook_retry{1'000};
+};
+
 struct Booking {
   std::chrono::milliseconds hold_ttl{5 * 60'000};             // a hold keeps its place this long
   std::chrono::milliseconds idempotency_ttl{24 * 3'600'000};  // an Idempotency-Key's answer is kept
@@ -37,6 +57,7 @@ struct Booking {
   std::chrono::milliseconds forward_timeout{5'000};           // a request forwarded to the owning node
   BookingRules defaults;
   std::vector<HospitalRules> hospitals;
+  BookingDelivery delivery;
 
   // The rules for `hospital` (its override, else the defaults).
   [[nodiscard]] const BookingRules& rulesFor(const std::string& hospital) const {

@@ -35,6 +35,7 @@ class DeliveryHandler final : public gateway::LocalHandler {
       return;
     }
     DeliveryOptions d;
+    static_cast<config::BookingDelivery&>(d) = config->booking->delivery;
     d.key_prefix = config->redis->key_prefix;
     d.consumer = worker.node_name.empty() ? "node" : worker.node_name;
     // No metrics for this connection: metrogw_redis_connected is one cell per worker, owned by the

@@ -135,8 +135,25 @@ local function appointmentBody(aid, a)
     created = isoChina(num(a.created_ms))}
   if a.platform_ref and a.platform_ref ~= '' then body.platform_ref = a.platform_ref end
   if a.reason and a.reason ~= '' then body.reason = a.reason end
-  if a.referral and a.referral ~= '' then body.referral = cjson.decode(a.referral) end
+  if a.referral and a.referral ~= '' then
+    local r = cjson.decode(a.referral)
+    if type(r) == 'table' then
+      r.status = a.referral_status or 'requested'
+      r.to = {city = a.city, hospital = a.hospital, department = a.department, doctor = a.doctor}
+      if a.referral_events then r.events = cjson.decode(a.referral_events) end
+      if a.referral_back then r.back = cjson.decode(a.referral_back) end
+    end
+    body.referral = r
+  end
   return body
+end
+-- The referral events list with one more {event, at, note?}, as JSON.
+local function referralEvent(a, event, note)
+  local events = cjson.decode(a.referral_events or '[]')
+  local e = {event = event, at = isoChina(NOW)}
+  if note and note ~= '' then e.note = note end
+  events[#events + 1] = e
+  return cjson.encode(events)
 end
 local function callerOf(a) return a.caller_city .. '|' .. a.channel end
 )LUA";

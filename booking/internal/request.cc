@@ -33,8 +33,9 @@ constexpr size_t kMaxField = 200;
   return s;
 }
 
-[[nodiscard]] bool holdsScope(const std::vector<std::string>& scopes) {
-  return std::find(scopes.begin(), scopes.end(), kFamilyDoctorScope) != scopes.end();
+[[nodiscard]] bool holdsScope(const std::vector<std::string>& scopes,
+                              std::string_view scope = kFamilyDoctorScope) {
+  return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
 }
 
 }  // namespace
@@ -50,7 +51,8 @@ StatusOr<BookRequest> parseBookBody(std::string_view body) {
   if (!identity::parseToken(r.patient).isOk())
     return Status::invalidArgument("'patient' must be a person token (POST /v1/patients/$resolve)");
   ASSIGN_OR_RETURN(r.hold, stringField(d, "hold", false));
-  if (auto it = d.FindMember("referral"); it != d.MemberEnd() && !it->value.IsNull()) {
+  const rapidjson::Value& root = d;
+  if (auto it = root.FindMember("referral"); it != root.MemberEnd() && !it->value.IsNull()) {
     if (!it->value.IsObject()) return Status::invalidArgument("'referral' must be an object");
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
@@ -86,6 +88,21 @@ Caller localCaller(const config::Config& config, std::string_view subject, std::
     if (l.name == listener) c.family = holdsScope(l.anonymous_scopes);
   }
   return c;
+}
+
+std::string referralActor(const config::Config& config, std::string_view subject, std::string_view listener) {
+  if (subject.empty()) {
+    for (const auto& l : config.listeners) {
+      if (l.name == listener && holdsScope(l.anonymous_scopes, kAdminScope)) return "*";
+    }
+    return {};
+  }
+  for (const auto& p : config.partners) {
+    if (p.subject != subject) continue;
+    if (holdsScope(p.scopes, kAdminScope)) return "*";
+    if (holdsScope(p.scopes, kHospitalScope)) return p.name;
+  }
+  return {};
 }
 
 std::string requestDigest(std::string_view op, std::string_view target, std::string_view body) {

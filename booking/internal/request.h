@@ -13,6 +13,8 @@
 namespace metrogw::booking::internal {
 
 inline constexpr std::string_view kFamilyDoctorScope = "booking:family-doctor";
+inline constexpr std::string_view kAdminScope = "booking:admin";
+inline constexpr std::string_view kHospitalScope = "booking:hospital";
 
 // {"slot","patient","hold"?,"referral"?} (hold requests: slot and patient only). Errors name the field.
 [[nodiscard]] StatusOr<BookRequest> parseBookBody(std::string_view body);
@@ -24,6 +26,12 @@ inline constexpr std::string_view kFamilyDoctorScope = "booking:family-doctor";
 // the partner (or, without a certificate, the listener's anonymous scopes) holds booking:family-doctor.
 [[nodiscard]] Caller localCaller(const config::Config& config, std::string_view subject,
                                  std::string_view listener, const std::string& city);
+
+// Who acts on this city's referrals (status, refer-back): "*" for a caller holding booking:admin
+// (partner scopes, or the listener's anonymous scopes without a certificate), the partner's name
+// for a partner holding booking:hospital (it speaks for the hospital of that id), else "".
+[[nodiscard]] std::string referralActor(const config::Config& config, std::string_view subject,
+                                        std::string_view listener);
 
 // SHA-256 (hex) of what an Idempotency-Key answers for: operation, target and body.
 [[nodiscard]] std::string requestDigest(std::string_view op, std::string_view target, std::string_view body);

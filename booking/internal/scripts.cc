@@ -99,6 +99,10 @@ local a = {slot = sid, platform_slot = slot.platform_id, city = slot.city, patie
   family = family and '1' or '0', channel = ARGV[12], caller_city = ARGV[13], hospital = slot.hospital,
   department = slot.department, doctor = slot.doctor, start = slot.start, ['end'] = slot['end'],
   status = 'booked', delivery = 'pending', created_ms = tostring(NOW), referral = ARGV[14]}
+if ARGV[14] ~= '' then
+  a.referral_status = 'requested'
+  a.referral_events = referralEvent(a, 'requested')
+end
 local fields = {}
 for k, v in pairs(a) do
   if v ~= '' then fields[#fields + 1] = k; fields[#fields + 1] = v end

@@ -25,7 +25,7 @@ namespace metrogw::booking::internal {
 // ARGV[6] slot, [7] patient, [8] family 0|1, [9] caller, [10] hold TTL ms, [11] city.
 [[nodiscard]] const redis::Script& holdScript();
 // ARGV[6] slot, [7] patient, [8] family, [9] caller, [10] hold id or "", [11] city, [12] channel,
-// [13] caller city, [14] referral JSON or "".
+// [13] caller city, [14] referral JSON or "" (canonical, internal/referral.h; status "requested").
 [[nodiscard]] const redis::Script& bookScript();
 // ARGV[6] appointment id, [7] caller ("*" for an administrator).
 [[nodiscard]] const redis::Script& cancelScript();
@@ -33,6 +33,13 @@ namespace metrogw::booking::internal {
 [[nodiscard]] const redis::Script& readScript();
 // ARGV[6] appointment id: marks a booked appointment no-show; suspends the patient at the limit.
 [[nodiscard]] const redis::Script& noShowScript();
+// The receiving side of a referral (internal/referral.h); ARGV[6] appointment id, [7] actor ("*" for
+// an administrator, else the hospital id the caller speaks for: it must be the appointment's).
+// Status change: [8] new status, [9] the statuses it may come from (space-separated), [10] note.
+[[nodiscard]] const redis::Script& referralStatusScript();
+// Refer back: [8] the back-referral's canonical JSON; the script adds from (the slot's side), to
+// (the referral's from) and created. Only an accepted or completed referral, once.
+[[nodiscard]] const redis::Script& referBackScript();
 // ARGV[3] index key suffix, [4] from ms, [5] to ms, [6] offset, [7] limit, [8] hospital, [9]
 // department, [10] doctor (""= any). Answers {next offset or "", slot JSON...}.
 [[nodiscard]] const redis::Script& searchScript();

@@ -1,4 +1,5 @@
-// The `booking:` section: pool timings, default booking rules and per-hospital overrides.
+// The `booking:` section: pool timings, default booking rules, per-hospital overrides and the
+// delivery consumer's settings.
 #include "config/internal/sections.h"
 
 namespace metrogw::config::internal {
@@ -43,11 +44,59 @@ void readHospital(const YAML::Node& node, const Where& where, Booking& out, cons
   out.hospitals.push_back(std::move(h));
 }
 
+// A *_ms key within [min, max] milliseconds.
+bool readMillisIn(const MapReader& m, std::string_view key, std::chrono::milliseconds& out, int64_t min,
+                  int64_t max) {
+  int64_t ms = out.count();
+  if (!m.readInt(key, ms, min, max)) return false;
+  out = std::chrono::milliseconds(ms);
+  return true;
+}
+
+void readWebhook(const MapReader& parent, BookingDelivery& out, const LoadContext& ctx) {
+  const auto m = parent.map("webhook", {"cluster", "path", "attempts", "retry_ms"});
+  if (!m || !m->valid()) return;
+  m->require({"cluster"});
+  if (m->readNonEmptyString("cluster", out.webhook_cluster) &&
+      ctx.config.findCluster(out.webhook_cluster) == nullptr)
+    ctx.reader.error(m->at("cluster"), "unknown cluster '" + out.webhook_cluster + "'");
+  std::string path;
+  if (m->readNonEmptyString("path", path) && path.front() != '/')
+    ctx.reader.error(m->at("path"), "must start with '/'");
+  out.webhook_path = path.empty() ? std::string(1, '/') : std::move(path);
+  m->readInt("attempts", out.webhook_attempts, 1, 20);
+  readMillisIn(*m, "retry_ms", out.webhook_retry, 10, 3'600'000);
+}
+
+// `booking.delivery`: the outbox consumer (booking/delivery.h).
+void readDelivery(const MapReader& parent, BookingDelivery& out, const LoadContext& ctx) {
+  const auto m = parent.map(
+      "delivery", {"retry_initial_ms", "retry_max_ms", "max_attempts", "claim_min_idle_ms",
+                   "claim_interval_ms", "poll_interval_ms", "batch", "max_in_flight", "max_held", "webhook"});
+  if (!m || !m->valid()) return;
+  constexpr int64_t kHour = 3'600'000;
+  readMillisIn(*m, "retry_initial_ms", out.retry_initial, 10, 600'000);
+  readMillisIn(*m, "retry_max_ms", out.retry_max, 10, 24 * kHour);
+  m->readInt("max_attempts", out.max_attempts, 1, 10'000);
+  readMillisIn(*m, "claim_min_idle_ms", out.claim_min_idle, 100, 24 * kHour);
+  readMillisIn(*m, "claim_interval_ms", out.claim_interval, 10, kHour);
+  readMillisIn(*m, "poll_interval_ms", out.poll_interval, 1, 60'000);
+  m->readInt("batch", out.batch, 1, 1'000);
+  m->readInt("max_in_flight", out.max_in_flight, 1, 10'000);
+  m->readInt("max_held", out.max_held, 1, 1'000'000);
+  if (out.retry_max < out.retry_initial)
+    ctx.reader.error(m->at("retry_max_ms"), "retry_max_ms must not be below retry_initial_ms");
+  if (out.max_held < out.max_in_flight)
+    ctx.reader.error(m->at("max_held"), "max_held must not be below max_in_flight");
+  readWebhook(*m, out, ctx);
+}
+
 }  // namespace
 
 void readBooking(const MapReader& root, LoadContext& ctx) {
-  const auto m = root.map("booking", {"hold_ttl_ms", "idempotency_ttl_ms", "sync_interval_ms", "sync_days",
-                                      "forward_timeout_ms", "hospitals", METROGW_BOOKING_RULE_KEYS});
+  const auto m =
+      root.map("booking", {"hold_ttl_ms", "idempotency_ttl_ms", "sync_interval_ms", "sync_days",
+                           "forward_timeout_ms", "hospitals", "delivery", METROGW_BOOKING_RULE_KEYS});
   if (!m || !m->valid()) return;
   Booking out;
   m->readMillis("hold_ttl_ms", out.hold_ttl);
@@ -56,6 +105,7 @@ void readBooking(const MapReader& root, LoadContext& ctx) {
   m->readInt("sync_days", out.sync_days, 1, 90);
   m->readMillis("forward_timeout_ms", out.forward_timeout);
   readRules(*m, out.defaults, ctx);
+  readDelivery(*m, out.delivery, ctx);
   m->forEach("hospitals",
              [&](const YAML::Node& node, const Where& where) { readHospital(node, where, out, ctx); });
   if (!ctx.config.redis) ctx.reader.error(m->where(), "booking needs a redis section (the slot pool)");

@@ -7,7 +7,7 @@
 
 namespace metrogw::gateway::http {
 namespace {
-constexpr std::array<ProblemInfo, 34> kProblems = {{
+constexpr std::array<ProblemInfo, 36> kProblems = {{
     {400, "malformed-request", "Malformed request"},
     {404, "not-found", "No route for this request"},
     {405, "method-not-allowed", "Method not allowed"},
@@ -42,6 +42,8 @@ constexpr std::array<ProblemInfo, 34> kProblems = {{
     {404, "consent-not-found", "Consent not found"},
     {403, "break-glass-not-permitted", "Emergency access not permitted"},
     {503, "audit-unavailable", "Audit trail unavailable"},
+    {422, "invalid-referral", "Referral is not valid"},
+    {409, "referral-transition-not-allowed", "Referral status does not allow this"},
 }};
 }  // namespace
 

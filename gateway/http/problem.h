@@ -44,6 +44,8 @@ enum class Problem {
   kConsentNotFound,           // 404: no such consent record
   kBreakGlassNotPermitted,    // 403: emergency access refused (disabled or no reason)
   kAuditUnavailable,          // 503: the audit trail cannot be written; nothing is released
+  kInvalidReferral,     // 422: a referral (or its status/refer-back) breaks a rule; detail names the field
+  kReferralTransition,  // 409: the referral's status does not allow this transition
 };
 
 struct ProblemInfo {

@@ -96,5 +96,100 @@ booking: {}
   EXPECT_THAT(no_redis[0], HasSubstr("booking needs a redis section"));
 }
 
+TEST(BookingConfigTest, DeliveryDefaultsMatchTheConsumersDefaults) {
+  auto cfg = loadOk(with("booking: {}\n"));
+  ASSERT_NE(cfg, nullptr);
+  const BookingDelivery& d = cfg->booking->delivery;
+  EXPECT_EQ(d.retry_initial.count(), 500);
+  EXPECT_EQ(d.retry_max.count(), 30'000);
+  EXPECT_EQ(d.max_attempts, 20U);
+  EXPECT_EQ(d.claim_min_idle.count(), 5'000);
+  EXPECT_EQ(d.claim_interval.count(), 1'000);
+  EXPECT_EQ(d.poll_interval.count(), 100);
+  EXPECT_EQ(d.batch, 32U);
+  EXPECT_EQ(d.max_in_flight, 64U);
+  EXPECT_EQ(d.max_held, 4096U);
+  EXPECT_TRUE(d.webhook_cluster.empty());
+  EXPECT_EQ(d.webhook_attempts, 3U);
+  EXPECT_EQ(d.webhook_retry.count(), 1'000);
+}
+
+TEST(BookingConfigTest, DeliverySettings) {
+  auto cfg = loadOk(R"(listeners: [{ name: main, port: 0 }]
+federation:
+  city: "3201"
+  platform: { dialect: fhir-r4, cluster: p }
+clusters: [{ name: p, hosts: ["127.0.0.1:7001"] }, { name: hooks, hosts: ["127.0.0.1:7002"] }]
+redis: {}
+booking:
+  delivery:
+    retry_initial_ms: 250
+    retry_max_ms: 60000
+    max_attempts: 5
+    claim_min_idle_ms: 20000
+    claim_interval_ms: 2000
+    poll_interval_ms: 50
+    batch: 10
+    max_in_flight: 20
+    max_held: 100
+    webhook: { cluster: hooks, path: /partner/booking-failed, attempts: 5, retry_ms: 3000 }
+)");
+  ASSERT_NE(cfg, nullptr);
+  const BookingDelivery& d = cfg->booking->delivery;
+  EXPECT_EQ(d.retry_initial.count(), 250);
+  EXPECT_EQ(d.retry_max.count(), 60'000);
+  EXPECT_EQ(d.max_attempts, 5U);
+  EXPECT_EQ(d.claim_min_idle.count(), 20'000);
+  EXPECT_EQ(d.claim_interval.count(), 2'000);
+  EXPECT_EQ(d.poll_interval.count(), 50);
+  EXPECT_EQ(d.batch, 10U);
+  EXPECT_EQ(d.max_in_flight, 20U);
+  EXPECT_EQ(d.max_held, 100U);
+  EXPECT_EQ(d.webhook_cluster, "hooks");
+  EXPECT_EQ(d.webhook_path, "/partner/booking-failed");
+  EXPECT_EQ(d.webhook_attempts, 5U);
+  EXPECT_EQ(d.webhook_retry.count(), 3'000);
+  auto no_path = loadOk(with("booking: { delivery: { webhook: { cluster: p } } }\n"));
+  ASSERT_NE(no_path, nullptr);
+  EXPECT_EQ(no_path->booking->delivery.webhook_path, "/");
+}
+
+TEST(BookingConfigTest, DeliveryErrorsNameFileLineAndKey) {
+  // kBase is 6 lines: `booking:` is line 7, `delivery:` line 8, its keys from line 9.
+  auto errors = loadErrors(with(R"(booking:
+  delivery:
+    retry_initial_ms: 5
+    max_attempts: 0
+    batch: 5000
+    poll_interval_ms: 0
+    colour: red
+)"));
+  ASSERT_EQ(errors.size(), 5U) << ::testing::PrintToString(errors);
+  EXPECT_THAT(errors[0], HasSubstr("t.yaml:9: booking.delivery.retry_initial_ms"));
+  EXPECT_THAT(errors[1], HasSubstr("t.yaml:10: booking.delivery.max_attempts"));
+  EXPECT_THAT(errors[2], HasSubstr("t.yaml:11: booking.delivery.batch"));
+  EXPECT_THAT(errors[3], HasSubstr("t.yaml:12: booking.delivery.poll_interval_ms"));
+  EXPECT_THAT(errors[4], HasSubstr("t.yaml:13: booking.delivery.colour: unknown key"));
+
+  auto order = loadErrors(with(R"(booking:
+  delivery: { retry_initial_ms: 2000, retry_max_ms: 1000, max_in_flight: 100, max_held: 10 }
+)"));
+  ASSERT_EQ(order.size(), 2U) << ::testing::PrintToString(order);
+  EXPECT_THAT(order[0], HasSubstr("retry_max_ms must not be below retry_initial_ms"));
+  EXPECT_THAT(order[1], HasSubstr("max_held must not be below max_in_flight"));
+
+  auto hook = loadErrors(with(R"(booking:
+  delivery:
+    webhook: { cluster: nowhere, path: no-slash, attempts: 50 }
+)"));
+  ASSERT_EQ(hook.size(), 3U) << ::testing::PrintToString(hook);
+  EXPECT_THAT(hook[0], HasSubstr("t.yaml:9: booking.delivery.webhook.cluster: unknown cluster 'nowhere'"));
+  EXPECT_THAT(hook[1], HasSubstr("booking.delivery.webhook.path: must start with '/'"));
+  EXPECT_THAT(hook[2], HasSubstr("booking.delivery.webhook.attempts"));
+  auto no_cluster = loadErrors(with("booking: { delivery: { webhook: { path: /x } } }\n"));
+  ASSERT_FALSE(no_cluster.empty());
+  EXPECT_THAT(no_cluster[0], HasSubstr("cluster"));
+}
+
 }  // namespace
 }  // namespace metrogw::config

@@ -28,7 +28,9 @@ DEADLINE_MS = 3000
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
 DB = {"nanjing": 0, "wuhu": 1, "maanshan": 2}
 BOOKING = {"hold_ttl_ms": 1500, "cancel_cutoff_minutes": 3 * 24 * 60, "reserved_opens_at_public": False,
-           "forward_timeout_ms": 5000}
+           "forward_timeout_ms": 5000,
+           # booking.delivery reaches the real binary's config loader and consumer (defaults otherwise)
+           "delivery": {"poll_interval_ms": 50, "retry_initial_ms": 250, "max_held": 8192}}
 
 
 def token():
@@ -275,6 +277,114 @@ class RulesTest(BookingTest):
         self.assert_problem(r, body, 409, "patient-suspended")
         r, body = self.book("wuhu", picks[3]["id"], patient)
         self.assert_problem(r, body, 409, "patient-suspended")
+
+
+class ReferralTest(BookingTest):
+    """Two-way referral: a Wuhu community doctor refers to a Nanjing specialist through the Wuhu node; the
+    Nanjing side (loopback callers hold booking:admin) accepts, completes and refers the patient back."""
+
+    def referral(self, **changes):
+        r = {"id": "WH-CC3-" + secrets.token_hex(4), "diagnosis": "M17.1", "reason": "knee replacement opinion",
+             "summary": "bilateral knee osteoarthritis, conservative treatment failed",
+             "from": {"city": "3402", "hospital": "wuhu-cc-3", "practitioner": "gp-0042"}}
+        r.update(changes)
+        return r
+
+    def referral_call(self, name, aid, action, body, key=None):
+        path = f"/v1/appointments/{aid}/" + ("$refer-back" if action == "back" else "referral")
+        return self.call(name, "POST", path, body, key=key or secrets.token_hex(8))
+
+    def test_refer_accept_complete_and_refer_back_across_cities(self):
+        slot = next(s for s in self.slots("nanjing", "3201", days_from=4, days_to=6)["slots"] if s["available"])
+        sent = self.referral()
+        r, appt = self.call("wuhu", "POST", "/v1/appointments",
+                            {"slot": slot["id"], "patient": token(), "referral": sent}, key="ref-book-1")
+        self.assertEqual(r.status, 201, appt)
+        aid = appt["id"]
+        ref = appt["referral"]
+        self.assertEqual((ref["status"], ref["id"], ref["diagnosis"]), ("requested", sent["id"], "M17.1"), ref)
+        self.assertEqual(ref["from"], sent["from"])
+        self.assertEqual(ref["to"], {"city": "3201", "hospital": slot["hospital"], "department": slot["department"],
+                                     "doctor": slot["doctor"]})
+        self.assertEqual(self.redis_in("nanjing", "HGET", f"mgw:pool:appt:{aid}", "referral_status"), b"requested")
+        # The asking node is not the receiving side; nor may it skip a step on the owning node.
+        r, body = self.referral_call("wuhu", aid, "status", {"status": "accepted"})
+        self.assert_problem(r, body, 404, "appointment-not-found")
+        r, body = self.referral_call("nanjing", aid, "status", {"status": "completed"})
+        self.assert_problem(r, body, 409, "referral-transition-not-allowed")
+        self.assertIn("requested referral cannot become completed", body["detail"])
+        r, body = self.referral_call("nanjing", aid, "back", {"summary": "s", "instructions": "i"})
+        self.assert_problem(r, body, 409, "referral-transition-not-allowed")
+        # Accept (retried with the same key: the first answer, replayed), then complete.
+        r, accepted = self.referral_call("nanjing", aid, "status", {"status": "accepted"}, key="accept-1")
+        self.assertEqual((r.status, accepted["referral"]["status"]), (200, "accepted"), accepted)
+        r, again = self.referral_call("nanjing", aid, "status", {"status": "accepted"}, key="accept-1")
+        self.assertEqual((r.status, again), (200, accepted))
+        self.assertEqual(r.header("idempotent-replayed"), "true")
+        r, body = self.referral_call("nanjing", aid, "status", {"status": "accepted"})
+        self.assert_problem(r, body, 409, "referral-transition-not-allowed")
+        r, done = self.referral_call("nanjing", aid, "status", {"status": "completed", "note": "seen, TKA planned"})
+        self.assertEqual((r.status, done["referral"]["status"]), (200, "completed"), done)
+        back = {"summary": "left TKA performed, no complications", "instructions": "physiotherapy twice a week, "
+                "review wound at day 14", "diagnosis": "Z96.6", "practitioner": "ortho-07"}
+        r, body = self.referral_call("nanjing", aid, "back", back, key="back-1")
+        self.assertEqual(r.status, 201, body)
+        r, body = self.referral_call("nanjing", aid, "back", back)
+        self.assert_problem(r, body, 409, "referral-transition-not-allowed")
+        self.assertIn("already referred back", body["detail"])
+        # The referring side reads it through its own node (forwarded to Nanjing).
+        r, read = self.call("wuhu", "GET", f"/v1/appointments/{aid}")
+        self.assertEqual(r.status, 200, read)
+        ref = read["referral"]
+        self.assertEqual(ref["status"], "completed")
+        self.assertEqual([e["event"] for e in ref["events"]], ["requested", "accepted", "completed", "referred-back"])
+        self.assertEqual(ref["events"][2]["note"], "seen, TKA planned")
+        got = ref["back"]
+        self.assertEqual((got["summary"], got["instructions"], got["diagnosis"]),
+                         (back["summary"], back["instructions"], "Z96.6"))
+        self.assertEqual(got["to"], sent["from"])
+        self.assertEqual(got["from"], {"city": "3201", "hospital": slot["hospital"], "department": slot["department"],
+                                       "practitioner": "ortho-07"})
+        self.assertEqual(got["id"], aid + ".back")
+        nanjing = self.nodes["nanjing"]
+        for status in ("requested", "accepted", "completed", "referred-back"):
+            self.assertEqual(nanjing.metric_value("metrogw_booking_referrals_total", {"status": status}), 1, status)
+        self.assertEqual(nanjing.metric_value("metrogw_booking_requests_total",
+                                              {"op": "referral", "outcome": "refused"}), 2)
+
+    def test_invalid_referrals_are_422_naming_the_field_and_book_nothing(self):
+        slot = next(s for s in self.slots("nanjing", "3201", days_from=4, days_to=6)["slots"] if s["available"])
+        booked = int(self.redis_in("nanjing", "HGET", f"mgw:pool:slot:{slot['id']}", "booked"))
+        cases = [
+            (self.referral(diagnosis="knee"), "referral.diagnosis"),
+            (self.referral(**{"from": {"city": "3201", "hospital": "h", "practitioner": "p"}}), "referral.from.city"),
+            (self.referral(to={"hospital": "gulou"}), "referral.to"),
+            (self.referral(summary="call the patient on 13912345678"), "referral.summary"),
+            ({k: v for k, v in self.referral().items() if k != "id"}, "referral.id"),
+        ]
+        # Ma'anshan's doctors refer from Ma'anshan: a referral claiming Wuhu is refused there.
+        cases.append((self.referral(), "referral.from.city", "maanshan"))
+        for case in cases:
+            referral, field, node = case if len(case) == 3 else case + ("wuhu",)
+            r, body = self.call(node, "POST", "/v1/appointments",
+                                {"slot": slot["id"], "patient": token(), "referral": referral}, key=secrets.token_hex(8))
+            self.assert_problem(r, body, 422, "invalid-referral")
+            self.assertTrue(body["detail"].startswith(field + ":"), (node, body))
+        self.assertEqual(int(self.redis_in("nanjing", "HGET", f"mgw:pool:slot:{slot['id']}", "booked")), booked)
+        r, appt = self.book("nanjing", slot["id"])
+        self.assertEqual(r.status, 201, appt)
+        r, body = self.referral_call("nanjing", appt["id"], "status", {"status": "accepted"})
+        self.assert_problem(r, body, 409, "referral-transition-not-allowed")
+        r, body = self.referral_call("nanjing", appt["id"], "status", {"status": "done"})
+        self.assert_problem(r, body, 422, "invalid-referral")
+        self.assertTrue(body["detail"].startswith("status:"), body)
+        r, body = self.call("nanjing", "POST", f"/v1/appointments/{appt['id']}/referral", {"status": "accepted"})
+        self.assert_problem(r, body, 400, "idempotency-key-required")
+        # Not an appointment id at all: a clean 404, and the node keeps answering.
+        r, body = self.call("wuhu", "GET", "/v1/appointments/nonsense")
+        self.assert_problem(r, body, 404, "appointment-not-found")
+        r, body = self.call("wuhu", "GET", f"/v1/appointments/{appt['id']}")
+        self.assert_problem(r, body, 404, "appointment-not-found")  # another caller's (Nanjing's) appointment
 
 
 class RushTest(BookingTest):
