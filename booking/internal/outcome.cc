@@ -6,7 +6,7 @@ using gateway::LocalResponse;
 using gateway::http::Problem;
 
 Problem problemOfSlug(std::string_view slug) {
-  for (size_t i = 0; i <= static_cast<size_t>(Problem::kReferralTransition); ++i) {
+  for (size_t i = 0; i <= static_cast<size_t>(gateway::http::kLastProblem); ++i) {
     const auto p = static_cast<Problem>(i);
     if (gateway::http::problemInfo(p).slug == slug) return p;
   }

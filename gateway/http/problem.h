@@ -48,6 +48,10 @@ enum class Problem {
   kReferralTransition,  // 409: the referral's status does not allow this transition
 };
 
+// The last enumerator: code that walks the catalogue (slug lookup, tests) stops here. Move it when
+// appending a problem.
+inline constexpr Problem kLastProblem = Problem::kReferralTransition;
+
 struct ProblemInfo {
   int status;
   std::string_view slug;

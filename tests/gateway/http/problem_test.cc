@@ -34,6 +34,8 @@ const std::vector<Expected>& catalogue() {
       {Problem::kTooManyConnections, 503, "too-many-connections"},
       {Problem::kUpstreamTimeout, 504, "upstream-timeout"},
       {Problem::kInternal, 500, "internal"},
+      {Problem::kInvalidReferral, 422, "invalid-referral"},
+      {Problem::kReferralTransition, 409, "referral-transition-not-allowed"},
   };
   return kAll;
 }
@@ -57,6 +59,19 @@ TEST(ProblemTest, CatalogueHasStableStatusesAndSlugs) {
     slugs.insert(std::string(info.slug));
   }
   EXPECT_EQ(slugs.size(), catalogue().size()) << "slugs must be unique";
+}
+
+TEST(ProblemTest, EveryProblemHasAUniqueSlugAndAnErrorStatus) {
+  std::set<std::string> slugs;
+  const auto last = static_cast<size_t>(kLastProblem);
+  for (size_t i = 0; i <= last; ++i) {
+    const ProblemInfo& info = problemInfo(static_cast<Problem>(i));
+    EXPECT_GE(info.status, 400) << info.slug;
+    EXPECT_LT(info.status, 600) << info.slug;
+    EXPECT_FALSE(info.slug.empty()) << i;
+    slugs.insert(std::string(info.slug));
+  }
+  EXPECT_EQ(slugs.size(), last + 1) << "slugs must be unique";
 }
 
 TEST(ProblemTest, EveryBodyIsValidJsonWithTheRequiredMembers) {
