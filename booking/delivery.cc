@@ -198,7 +198,7 @@ void Delivery::send(const StreamEntry& entry, std::map<std::string, std::string>
         const auto attempt = static_cast<uint32_t>(r->integer);
         metrics_->attempts.inc();
         platform_(internal::commandFor(entry, appt),
-                  [this, entry, appt, attempt, alive](StatusOr<model::EnvelopeT> answer) {
+                  [this, entry, appt, attempt, alive](const StatusOr<model::EnvelopeT>& answer) {
                     if (*alive) onAnswer(entry, appt, attempt, answer);
                   });
       });
@@ -223,7 +223,7 @@ void Delivery::onAnswer(const StreamEntry& entry, const std::map<std::string, st
 void Delivery::delivered(const StreamEntry& entry, const std::string& platform_ref) {
   redis_.eval(internal::deliveredScript(), {key("pool:appt:" + entry.appointment), key("pool:delivery")},
               {entry.action, platform_ref, nowMs(), entry.appointment},
-              [this, entry, alive = alive_](StatusOr<redis::Reply> r) {
+              [this, entry, alive = alive_](const StatusOr<redis::Reply>& r) {
                 if (!*alive) return;
                 if (!okReply(r)) {  // the platform has it; deliver again later (idempotent there)
                   retryLater(entry, 1);
@@ -244,7 +244,7 @@ void Delivery::fail(const StreamEntry& entry, const std::map<std::string, std::s
   redis_.eval(internal::failScript(),
               {key("pool:appt:" + entry.appointment), key("pool:slot:" + get("slot")), day_key},
               {reason, nowMs(), entry.appointment},
-              [this, entry, reason, alive = alive_](StatusOr<redis::Reply> r) {
+              [this, entry, reason, alive = alive_](const StatusOr<redis::Reply>& r) {
                 if (!*alive) return;
                 if (!okReply(r)) {
                   retryLater(entry, 1);

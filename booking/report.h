@@ -34,6 +34,6 @@ using BookingCounts = std::map<std::string, std::map<std::string, int64_t>>;
 // The CLI: argv[0] == "report". `options` load --config (the app's handlers and dialects, so that
 // the node's own config file is accepted; TLS files are not checked). Exit codes: 0 printed,
 // 1 Redis or config failure, 2 bad arguments.
-int runReportCli(int argc, char** argv, config::LoadOptions options = {});
+int runReportCli(int argc, char** argv, const config::LoadOptions& options = {});
 
 }  // namespace metrogw::booking

@@ -147,8 +147,12 @@ class SearchHandler final : public gateway::LocalHandler {
           service->metrics().count(Op::kSearch, Result::kOk);
           federation::sortMerged(merged);
           std::string cursor;
-          for (const auto& [city, offset] : *next)
-            cursor += (cursor.empty() ? "" : ".") + city + "~" + offset;
+          for (const auto& [city, offset] : *next) {
+            if (!cursor.empty()) cursor += ".";
+            cursor += city;
+            cursor += "~";
+            cursor += offset;
+          }
           respond(fhir ? fhirResponse(std::move(merged))
                        : LocalResponse::json(200, internal::slotsJson(merged, cursor)));
         });

@@ -109,11 +109,11 @@ void Ledger::revoke(const std::string& id, int64_t now_ms, std::string recorded_
         revocation.revokes = grant->id;
         revocation.recorded_ms = now_ms;
         revocation.recorded_by = std::move(recorded_by);
-        storeRevocation(*grant, std::move(revocation), std::move(done));
+        storeRevocation(*grant, revocation, std::move(done));
       });
 }
 
-void Ledger::storeRevocation(const Record& grant, Record revocation, RecordCallback done) {
+void Ledger::storeRevocation(const Record& grant, const Record& revocation, RecordCallback done) {
   std::string json = toJson(revocation);
   redis_.eval(revokeScript(),
               {key("consent", grant.id), key("consent", revocation.id), key("consents", grant.patient_token),

@@ -50,7 +50,7 @@ class Ledger {
 
  private:
   [[nodiscard]] std::string key(std::string_view kind, std::string_view id) const;
-  void storeRevocation(const Record& grant, Record revocation, RecordCallback done);
+  void storeRevocation(const Record& grant, const Record& revocation, RecordCallback done);
 
   redis::Client& redis_;
   std::string prefix_;

@@ -8,7 +8,7 @@
 namespace metrogw::redis {
 namespace {
 
-void ignoreReply(StatusOr<Reply> /*reply*/) {}
+void ignoreReply(const StatusOr<Reply>& /*reply*/) {}
 
 }  // namespace
 

@@ -21,7 +21,7 @@ template <class T>
   return model::bodyToJson(model::pack(model::envelopeOf(std::move(body))), false);
 }
 
-[[nodiscard]] StatusOr<std::string> fhirOf(model::EnvelopeT env) {
+[[nodiscard]] StatusOr<std::string> fhirOf(const model::EnvelopeT& env) {
   const adapters::Codec* codec = adapters::findCodec("fhir-r4");
   if (codec == nullptr) return Status::internal("no fhir-r4 codec");
   return codec->encode(env);

@@ -162,7 +162,8 @@ std::chrono::milliseconds backoff(uint32_t attempt, std::chrono::milliseconds in
   for (uint32_t i = 1; i < attempt && d < max.count(); ++i) d *= 2;
   d = std::min<int64_t>(d, max.count());
   const double u = std::clamp(unit, 0.0, 1.0);
-  return std::chrono::milliseconds(d / 2 + static_cast<int64_t>(static_cast<double>(d - d / 2) * u));
+  const int64_t half = d / 2;
+  return std::chrono::milliseconds(half + static_cast<int64_t>(static_cast<double>(d - half) * u));
 }
 
 std::string webhookBody(const std::string& id, const std::string& status, const std::string& delivery,

@@ -143,7 +143,7 @@ using ReplyPtr = std::unique_ptr<redisReply, ReplyFree>;
 
 }  // namespace
 
-int runReportCli(int argc, char** argv, config::LoadOptions options) {
+int runReportCli(int argc, char** argv, const config::LoadOptions& options) {
   if (argc < 2 || std::strcmp(argv[1], "bookings") != 0) {
     std::fputs(kUsage, argc >= 2 && std::strcmp(argv[1], "--help") == 0 ? stdout : stderr);
     return argc >= 2 && std::strcmp(argv[1], "--help") == 0 ? 0 : 2;

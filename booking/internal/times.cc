@@ -5,7 +5,7 @@
 namespace metrogw::booking::internal {
 namespace {
 
-constexpr int64_t kChinaOffsetMinutes = 8 * 60;
+constexpr int64_t kChinaOffsetMinutes = int64_t{8} * 60;
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
 [[nodiscard]] int64_t daysFromCivil(int64_t y, int64_t m, int64_t d) {

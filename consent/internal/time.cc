@@ -87,7 +87,7 @@ std::string formatTime(int64_t unix_ms) {
   gmtime_r(&secs, &tm);
   char buf[32];
   const size_t n = std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return std::string(buf, n);
+  return {buf, n};
 }
 
 }  // namespace metrogw::consent::internal
