@@ -7,6 +7,8 @@
 //   Query{Patients}         PRPA_IN201305UV02  patient query
 //   Query{Slots}            PRSC_IN010201UV01  schedule / slot (号源) query
 //   Query{Organizations}    PRPM_IN406010UV01  organisation directory query
+//   Query{LabReports|LabReport|RecordSummary}
+//                           RCMR_IN000031UV01  shared-document query (C0007 / C0001)
 //   SearchResult            PRPA_IN201306UV02 (patients, or nothing), PRSC_IN010202UV01 (slots),
 //                           PRPM_IN406110UV01 (organisations), RCMR_IN000032UV01 (lab reports)
 //   Command{Book|Cancel}    PRPA_IN410001UV / PRPA_IN410003UV  outpatient appointment
@@ -72,6 +74,7 @@ Status decodeMessage(pugi::xml_node root, model::EnvelopeT& env) {
       {hl7v3::kOrgQueryRoot, hl7v3::decodeOrganizationQuery},
       {hl7v3::kOrgResponseRoot, hl7v3::decodeOrganizationResponse},
       {hl7v3::kDocumentRetrieveRoot, hl7v3::decodeDocumentRetrieve},
+      {hl7v3::kDocumentQueryRoot, hl7v3::decodeDocumentQuery},
   };
   for (const auto& [root_name, decoder] : kDecoders) {
     if (name != root_name) continue;
@@ -86,6 +89,9 @@ StatusOr<std::string> encodeQuery(const model::EnvelopeT& env, const model::Quer
     case model::QueryKind::Patients: return hl7v3::encodePatientQuery(env, q);
     case model::QueryKind::Slots: return hl7v3::encodeSlotQuery(env, q);
     case model::QueryKind::Organizations: return hl7v3::encodeOrganizationQuery(env, q);
+    case model::QueryKind::LabReports:
+    case model::QueryKind::LabReport:
+    case model::QueryKind::RecordSummary: return hl7v3::encodeDocumentQuery(env, q);
     default:
       return Status::invalidArgument(std::string("hl7v3-cda: no interaction for query kind ") +
                                      model::EnumNameQueryKind(q.kind));

@@ -219,10 +219,11 @@ class ConsentedReadTest(SharingTest):
         self.assert_reports(got, expected)
         self.assertGreater(len(got), len(expected))
         self.assertNotIn("total", body)
-        # Ma'anshan permits too, but its platform link (HL7 v3 / CDA) has no lab-report query
-        # interaction yet: listed as incomplete, which names a failure, not a hidden record.
-        self.assertEqual([(i["city"], i["reason"]) for i in body.get("incomplete", [])], [("3405", "refused")])
-        self.assertEqual(r.header("x-metrogw-incomplete"), "3405")
+        # Ma'anshan's own reports come from its HL7 v3 platform (RCMR_IN000031UV01 -> CDA C0007
+        # documents in RCMR_IN000032UV01), with their values; every city answered.
+        self.assert_reports(got, self.sim_reports(local["3405"], city="3405"))
+        self.assertEqual(body.get("incomplete", []), [])
+        self.assertIsNone(r.header("x-metrogw-incomplete"))
 
         # Every owner audited its permit with the consent id.
         for name in ("nanjing", "wuhu", "maanshan"):
@@ -331,6 +332,25 @@ class ConsentedReadTest(SharingTest):
         self.assertEqual(r.problem_type(), "unknown-patient")
         r, _ = self.call("nanjing", "POST", "/v1/consents", {"patient": token, "grantee": {}})
         self.assertEqual(r.status, 400)
+
+
+class RecordSummaryTest(SharingTest):
+    def test_consented_record_summaries_from_fhir_and_cda_platforms(self):
+        p = self.nanjing_resident()
+        token, local = self.resolve("maanshan", p)
+        self.grant(token, categories=("record-summary",))
+        r, body = self.call("maanshan", "GET", f"/v1/patients/{token}/record-summary?purpose=treatment",
+                            headers=DOCTOR)
+        self.assertEqual(r.status, 200, body)
+        summaries = body.get("record_summaries", [])
+        # Nanjing (FHIR) and Ma'anshan (HL7 v3: RCMR_IN000031UV01 answered with a C0001 document)
+        # answer; HL7 v2 has no record-summary interaction, so Wuhu is named as incomplete.
+        self.assertEqual(len(summaries), 2, body)
+        self.assertTrue(all(s.get("problems") or s.get("encounters") for s in summaries), summaries)
+        self.assertEqual([(i["city"], i["reason"]) for i in body.get("incomplete", [])], [("3402", "refused")])
+        # Lab reports are another category: not consented, refused.
+        r, out = self.lab_reports(token)
+        self.assertEqual(r.status, 403, out)
 
 
 class CrossCityConsentTest(SharingTest):

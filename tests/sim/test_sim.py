@@ -124,6 +124,8 @@ class CliTest(unittest.TestCase):
                      ["--dialect", "hl7v2", "--city", "3402", "--port", "70000"],
                      ["--dialect", "hl7v2", "--city", "3402", "--port", "0", "--start-date", "2025-02-30"],
                      ["--dialect", "hl7v2", "--city", "3402", "--port", "0", "--days", "0"],
+                     ["--dialect", "fhir-r4", "--city", "3201", "--port", "0", "--release", "3201H01"],
+                     ["--dialect", "fhir-r4", "--city", "3201", "--port", "0", "--release", "3201H01:0"],
                      ["--bogus"]):
             r = subprocess.run([SIM_BIN, *args], capture_output=True, timeout=10)
             self.assertEqual(r.returncode, 2, args)
@@ -248,6 +250,28 @@ class Hl7v3Test(unittest.TestCase):
         self.assertIn('typeCode="AE"', body3.replace('typeCode="AR"', 'typeCode="AE"'))
         self.assertEqual(s4, 405)
 
+    def test_document_query_is_understood(self):
+        """RCMR_IN000031UV01 reaches the world (the documents themselves are checked end to end in
+        tests/integration/test_sharing.py): an unknown patient has no lab reports (an empty answer) and
+        no record summary (404, AE); an unknown document type is a clean 400."""
+        def query(qid, doc, patient="3405-PT0000000"):
+            params = (f'<parameterList><documentType><value code="{doc}" codeSystem="2.16.156.10011.2.4"/>'
+                      f'</documentType><patientId><value extension="{patient}"/></patientId></parameterList>')
+            return http("POST", sim.port, "/hip",
+                        V3_HEAD.format(name="RCMR_IN000031UV01", id=qid, count=50, params=params).encode(),
+                        "application/hl7-v3+xml")
+
+        with Sim("hl7v3-cda", "3405") as sim:
+            s1, _, labs = query("D-1", "C0007")
+            s2, _, summary = query("D-2", "C0001")
+            s3, _, bad = query("D-3", "C0099")
+        self.assertEqual(s1, 200, labs)
+        self.assertNotIn("<ClinicalDocument", labs)
+        self.assertIn('extension="D-1"', labs)
+        self.assertEqual(s2, 404, summary)
+        self.assertIn('typeCode="AE"', summary.replace('typeCode="AR"', 'typeCode="AE"'))
+        self.assertEqual(s3, 400, bad)
+        self.assertIn("unsupported document type", bad)
 
 if __name__ == "__main__":
     unittest.main()

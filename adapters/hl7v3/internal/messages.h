@@ -60,6 +60,12 @@ void writeLabReport(XmlWriter& w, const model::LabReportT& r);
 [[nodiscard]] Status decodeDocumentRetrieve(pugi::xml_node root, model::EnvelopeT& env);
 [[nodiscard]] std::string encodeDocumentRetrieve(const model::EnvelopeT& env, const model::SearchResultT& r);
 
+// document_messages.cc: RCMR_IN000031UV01 (shared-document query: lab reports, one lab report, the
+// record summary).
+inline constexpr std::string_view kDocumentQueryRoot = "RCMR_IN000031UV01";
+[[nodiscard]] Status decodeDocumentQuery(pugi::xml_node root, model::EnvelopeT& env);
+[[nodiscard]] std::string encodeDocumentQuery(const model::EnvelopeT& env, const model::QueryT& q);
+
 // cda_summary.cc: WS/T 500 C0001.
 [[nodiscard]] StatusOr<model::RecordSummaryT> readRecordSummary(pugi::xml_node doc);
 void writeRecordSummary(XmlWriter& w, const model::RecordSummaryT& s);

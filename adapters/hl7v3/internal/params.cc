@@ -79,6 +79,24 @@ Status readQueryControl(pugi::xml_node query, uint16_t& limit, std::string& page
   return Status::ok();
 }
 
+Status readPeriod(pugi::xml_node ivl, std::string& low, std::string& high) {
+  if (pugi::xml_node l = child(ivl, "low")) {
+    ASSIGN_OR_RETURN(low, readTs(l));
+  }
+  if (pugi::xml_node h = child(ivl, "high")) {
+    ASSIGN_OR_RETURN(high, readTs(h));
+  }
+  return Status::ok();
+}
+
+void writePeriod(XmlWriter& w, std::string_view name, std::string_view low, std::string_view high) {
+  if (low.empty() && high.empty()) return;
+  w.open(name);
+  writeTs(w, "low", low);
+  writeTs(w, "high", high);
+  w.close();
+}
+
 void writeCount(XmlWriter& w, std::string_view name, uint32_t n) { w.leaf(name, "value", std::to_string(n)); }
 
 void openQuery(XmlWriter& w, const model::EnvelopeT& env, uint16_t limit, std::string_view page_token) {

@@ -32,6 +32,10 @@ void writeParam(XmlWriter& w, std::string_view name, std::string_view attr_name,
 // queryId -> page_token.
 [[nodiscard]] Status readQueryControl(pugi::xml_node query, uint16_t& limit, std::string& page_token);
 [[nodiscard]] StatusOr<uint16_t> readCount(pugi::xml_node node);
+// An IVL_TS: low/@value and high/@value (either may be absent) as ISO 8601.
+[[nodiscard]] Status readPeriod(pugi::xml_node ivl, std::string& low, std::string& high);
+// <NAME><low value=".."/><high value=".."/></NAME>, nothing when both are empty.
+void writePeriod(XmlWriter& w, std::string_view name, std::string_view low, std::string_view high);
 // <NAME value="{n}"/>.
 void writeCount(XmlWriter& w, std::string_view name, uint32_t n);
 // Opens controlActProcess/queryByParameter and writes queryId, statusCode, initialQuantity, then

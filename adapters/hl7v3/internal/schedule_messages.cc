@@ -43,24 +43,6 @@ constexpr std::pair<std::string_view, model::SlotStatus> kSlotStatus[] = {
     {"entered-in-error", model::SlotStatus::EnteredInError},
 };
 
-Status readPeriod(pugi::xml_node ivl, std::string& low, std::string& high) {
-  if (pugi::xml_node l = child(ivl, "low")) {
-    ASSIGN_OR_RETURN(low, readTs(l));
-  }
-  if (pugi::xml_node h = child(ivl, "high")) {
-    ASSIGN_OR_RETURN(high, readTs(h));
-  }
-  return Status::ok();
-}
-
-void writePeriod(XmlWriter& w, std::string_view name, std::string_view low, std::string_view high) {
-  if (low.empty() && high.empty()) return;
-  w.open(name);
-  writeTs(w, "low", low);
-  writeTs(w, "high", high);
-  w.close();
-}
-
 Status readSlotCounts(pugi::xml_node slot, model::SlotT& s) {
   if (pugi::xml_node n = child(slot, "capacityQuantity")) {
     ASSIGN_OR_RETURN(s.capacity, readCount(n));

@@ -349,6 +349,24 @@ TEST(Hl7v3Codec, PrefixedNamespaceAndIsoTimes) {
   EXPECT_EQ(env.body.AsPatient()->birth_date, "1980-01");
 }
 
+// A document query must say which document type it wants; anything but C0007/C0001 is named.
+TEST(Hl7v3Codec, DocumentQueryNeedsAKnownDocumentType) {
+  const std::string head =
+      "<RCMR_IN000031UV01 xmlns=\"urn:hl7-org:v3\"><id extension=\"M1\"/><controlActProcess><queryByParameter>"
+      "<parameterList><patientId><value extension=\"P1\"/></patientId>";
+  const std::string tail = "</parameterList></queryByParameter></controlActProcess></RCMR_IN000031UV01>";
+  EXPECT_NE(decodeError(head + tail).find("documentType: missing"), std::string::npos) << decodeError(head + tail);
+  const std::string other = head + "<documentType><value code=\"C0003\"/></documentType>" + tail;
+  EXPECT_NE(decodeError(other).find("unsupported document type"), std::string::npos) << decodeError(other);
+  auto ok = codec().decode(head + "<documentType><value code=\"C0007\"/></documentType>" + tail);
+  ASSERT_TRUE(ok.isOk()) << ok.status().toString();
+  const auto* q = ok->body.AsQuery();
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(q->kind, model::QueryKind::LabReports);
+  ASSERT_NE(q->patient, nullptr);
+  EXPECT_EQ(q->patient->id, "P1");
+}
+
 TEST(Hl7v3Codec, UnsupportedBodiesAreInvalidArgument) {
   model::EnvelopeT env = model::envelopeOf(model::ConsentT{});
   auto out = codec().encode(env);

@@ -171,6 +171,33 @@ TEST(Hl7v3RoundTrip, SlotQueryContinuation) {
   expectRoundTrip(std::move(q), "PRSC_IN010201UV01");
 }
 
+// Shared-document queries: a patient's lab reports in a period, one lab report, the record summary.
+TEST(Hl7v3RoundTrip, DocumentQueries) {
+  model::QueryT search;
+  search.kind = model::QueryKind::LabReports;
+  search.patient = make<model::PatientT>();
+  search.patient->id = "MAS-000123";
+  search.from = "2025-02-01";
+  search.to = "2025-03-01";
+  search.purpose = "treatment";
+  search.limit = 20;
+  expectRoundTrip(std::move(search), "RCMR_IN000031UV01");
+
+  model::QueryT one;
+  one.kind = model::QueryKind::LabReport;
+  one.id = "LAB-42";
+  expectRoundTrip(std::move(one), "RCMR_IN000031UV01");
+
+  model::QueryT summary;
+  summary.kind = model::QueryKind::RecordSummary;
+  summary.patient = make<model::PatientT>();
+  summary.patient->id = "MAS-000123";
+  auto xml = hl7v3CdaCodec().encode(model::envelopeOf(model::QueryT(summary)));
+  ASSERT_TRUE(xml.isOk()) << xml.status().toString();
+  EXPECT_NE(xml->find("code=\"C0001\""), std::string::npos) << *xml;
+  expectRoundTrip(std::move(summary), "RCMR_IN000031UV01");
+}
+
 TEST(Hl7v3RoundTrip, SlotResponse) {
   model::SearchResultT r;
   auto s = make<model::SlotT>();
