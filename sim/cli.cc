@@ -41,6 +41,12 @@ namespace {
   } else if (flag == "--days") {
     if (!parseUint(value, 90, n) || n == 0) return Status::invalidArgument("--days: expected 1..90");
     o.days = static_cast<int>(n);
+  } else if (flag == "--release") {
+    const size_t colon = value.rfind(':');
+    if (colon == std::string_view::npos || colon == 0 || !parseUint(value.substr(colon + 1), 100000, n) || n == 0)
+      return Status::invalidArgument("--release: expected HOSPITAL_ID:N with N in 1..100000");
+    o.release_hospital = value.substr(0, colon);
+    o.release_slots = static_cast<int>(n);
   } else {
     return Status::invalidArgument("unknown flag " + std::string(flag.substr(0, 40)));
   }
@@ -52,6 +58,7 @@ namespace {
 const char* usageText() {
   return "usage: metrogw-sim --dialect {fhir-r4|hl7v2|hl7v3-cda} --city <3201|3402|3405> --port P\n"
          "                   [--host 127.0.0.1] [--seed N] [--start-date YYYY-MM-DD] [--days 14]\n"
+         "                   [--release HOSPITAL_ID:N]\n"
          "Simulates a city health platform with deterministic seeded data. Prints one JSON line\n"
          "{\"event\":\"ready\",...} on stdout when listening (port 0 picks a free port); logs JSON lines\n"
          "on stderr; SIGTERM/SIGINT stop it (exit 0); bad arguments exit 2.\n";

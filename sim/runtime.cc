@@ -49,6 +49,8 @@ int runSimulator(const SimOptions& o) {
   wo.seed = o.seed;
   wo.start = o.start;
   wo.days = o.days;
+  wo.release_hospital = o.release_hospital;
+  wo.release_slots = o.release_slots;
   auto world = buildWorld(wo);
   if (!world.isOk()) {
     log::error("sim", "world: " + world.status().message());

@@ -37,6 +37,7 @@ StatusOr<World> buildWorld(const WorldOptions& options) {
   ASSIGN_OR_RETURN(const auto hospitals, hospitalsOf(options.city));
   RETURN_IF_ERROR(buildDirectory(hospitals, world));
   buildSlots(world);
+  RETURN_IF_ERROR(buildReleaseSlots(world));
   std::sort(world.slots.begin(), world.slots.end(), [](const model::SlotT& a, const model::SlotT& b) {
     return a.start != b.start ? a.start < b.start : a.id < b.id;
   });

@@ -24,6 +24,10 @@ struct WorldOptions {
   Date start;          // first day with slots
   int days = 14;       // days of slots, 1..90
   int patients = 120;  // residents on the platform
+  // A slot release (放号): release_slots single-place 10-minute evening slots (18:00-23:50) of the
+  // hospital release_hospital, spread over its doctors from the second day on.
+  std::string release_hospital;
+  int release_slots = 0;
 };
 
 struct World {
@@ -50,6 +54,7 @@ struct World {
 // Parts of buildWorld(), each deterministic from the options (see world_*.cc).
 [[nodiscard]] Status buildDirectory(const std::vector<HospitalSpec>& hospitals, World& world);
 void buildSlots(World& world);
+[[nodiscard]] Status buildReleaseSlots(World& world);
 void buildPatients(World& world);
 void buildLabReports(World& world);
 void buildSummaries(World& world);

@@ -1,5 +1,7 @@
-// Half-hour slots of a simulated world: 08:00-11:30 and 14:00-17:00 local time (+08:00).
+// Half-hour slots of a simulated world: 08:00-11:30 and 14:00-17:00 local time (+08:00), and the
+// optional slot release (10-minute single-place slots from 18:00).
 #include <array>
+#include <vector>
 
 #include "sim/model_util.h"
 #include "sim/random.h"
@@ -11,6 +13,8 @@ namespace {
 constexpr int kSlotMinutes = 30;
 constexpr int kMorningStart = 8 * 60, kMorningEnd = 11 * 60 + 30;
 constexpr int kAfternoonStart = 14 * 60, kAfternoonEnd = 17 * 60;
+// Release slots: an evening clinic of 10-minute single-place slots, after every regular session.
+constexpr int kReleaseStart = 18 * 60, kReleaseEnd = 23 * 60 + 50, kReleaseMinutes = 10;
 
 // Which of the 14 weekly half-days (Sunday morning = 0) a practitioner sees patients.
 using WeekPattern = std::array<bool, 14>;
@@ -32,8 +36,9 @@ using WeekPattern = std::array<bool, 14>;
   return static_cast<uint16_t>((capacity * 3 + 5) / 10);
 }
 
-void addSlot(World& w, Rng& rng, const model::PractitionerT& p, const model::ScheduleT& s,
-             model::HospitalGrade grade, const Date& day, int minute) {
+// The fields every slot has; capacity, share and bookings are the caller's.
+[[nodiscard]] model::SlotT makeSlot(const World& w, const model::PractitionerT& p, const model::ScheduleT& s,
+                                    const Date& day, int minute, int length) {
   model::SlotT slot;
   slot.id =
       p.id + "-" + formatCompact(day) + std::to_string(minute / 60 * 100 + minute % 60 + 10000).substr(1);
@@ -41,15 +46,21 @@ void addSlot(World& w, Rng& rng, const model::PractitionerT& p, const model::Sch
   slot.service_type.push_back(boxed(*p.specialty.front()));
   slot.specialty.push_back(boxed(*p.specialty.front()));
   slot.start = formatLocalTime(day, minute);
-  slot.end = formatLocalTime(day, minute + kSlotMinutes);
+  slot.end = formatLocalTime(day, minute + length);
+  slot.practitioner = makeRef("Practitioner", p.id, p.name->text, w.city.prefix);
+  slot.department = boxed(*p.department);
+  slot.organization = boxed(*p.organization);
+  return slot;
+}
+
+void addSlot(World& w, Rng& rng, const model::PractitionerT& p, const model::ScheduleT& s,
+             model::HospitalGrade grade, const Date& day, int minute) {
+  model::SlotT slot = makeSlot(w, p, s, day, minute, kSlotMinutes);
   slot.capacity = static_cast<uint16_t>(rng.between(1, 4));
   slot.reserved_family_doctor = reservedShare(grade, slot.capacity);
   const int public_places = slot.capacity - slot.reserved_family_doctor;
   if (public_places > 0 && rng.chance(15)) slot.booked = static_cast<uint16_t>(rng.between(1, public_places));
   slot.status = slot.booked >= slot.capacity ? model::SlotStatus::Busy : model::SlotStatus::Free;
-  slot.practitioner = makeRef("Practitioner", p.id, p.name->text, w.city.prefix);
-  slot.department = boxed(*p.department);
-  slot.organization = boxed(*p.organization);
   w.slots.push_back(std::move(slot));
 }
 
@@ -60,6 +71,31 @@ void addSession(World& w, Rng& rng, size_t doctor, model::HospitalGrade grade, c
 }
 
 }  // namespace
+
+Status buildReleaseSlots(World& w) {
+  if (w.options.release_slots <= 0) return Status::ok();
+  std::vector<size_t> doctors;
+  for (size_t i = 0; i < w.practitioners.size(); ++i) {
+    if (w.practitioners[i].organization->id == w.options.release_hospital) doctors.push_back(i);
+  }
+  if (doctors.empty()) return Status::invalidArgument("release: no hospital " + w.options.release_hospital);
+  const auto per_doctor_day = static_cast<size_t>(kReleaseEnd - kReleaseStart) / kReleaseMinutes;
+  const auto count = static_cast<size_t>(w.options.release_slots);
+  const size_t days_needed = (count + doctors.size() * per_doctor_day - 1) / (doctors.size() * per_doctor_day);
+  if (days_needed + 1 > static_cast<size_t>(w.options.days))
+    return Status::invalidArgument("release: more slots than the hospital's doctors have evenings");
+  for (size_t k = 0; k < count; ++k) {
+    const size_t doctor = doctors[k % doctors.size()];
+    const size_t n = k / doctors.size();
+    const Date day = addDays(w.options.start, static_cast<int>(1 + n / per_doctor_day));
+    const int minute = kReleaseStart + static_cast<int>(n % per_doctor_day) * kReleaseMinutes;
+    model::SlotT slot = makeSlot(w, w.practitioners[doctor], w.schedules[doctor], day, minute, kReleaseMinutes);
+    slot.capacity = 1;
+    slot.status = model::SlotStatus::Free;
+    w.slots.push_back(std::move(slot));
+  }
+  return Status::ok();
+}
 
 void buildSlots(World& w) {
   Rng rng(w.options.seed, "slots:" + w.city.prefix);

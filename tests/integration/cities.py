@@ -20,9 +20,9 @@ CITIES = [("nanjing", "3201", "fhir-r4"), ("wuhu", "3402", "hl7v2"), ("maanshan"
 class Sim:
     """One metrogw-sim process; `port` is the one it printed in its ready line."""
 
-    def __init__(self, dialect, city, port):
+    def __init__(self, dialect, city, port, extra=()):
         self.proc = subprocess.Popen([SIM_BIN, "--dialect", dialect, "--city", city, "--port", str(port),
-                                      "--seed", "7"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                      "--seed", "7", *extra], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         if not line:

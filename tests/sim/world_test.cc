@@ -124,6 +124,41 @@ TEST(WorldTest, MetroResidentsAreOnTheirCitiesPlatformsUnderLocalNumbers) {
   EXPECT_EQ(conflicts, 3u);  // residents 7, 15 and 23
 }
 
+int minuteOfDay(const std::string& iso) { return std::stoi(iso.substr(11, 2)) * 60 + std::stoi(iso.substr(14, 2)); }
+
+// A slot release (--release): exactly N extra single-place 10-minute slots of that hospital, none
+// today, all free with no family-doctor share, unique ids; an unknown hospital is an error.
+TEST(WorldTest, SlotReleaseAddsSinglePlaceSlotsOfOneHospital) {
+  const World plain = build("3201", 1);
+  const std::string hospital = plain.organizations.front().id;
+  WorldOptions o = options("3201", 1);
+  o.release_hospital = hospital;
+  o.release_slots = 1000;
+  auto w = buildWorld(o);
+  ASSERT_TRUE(w.isOk()) << w.status().toString();
+  ASSERT_EQ(w->slots.size(), plain.slots.size() + 1000);
+  ASSERT_EQ(w->slot_index.size(), w->slots.size()) << "slot ids are unique";
+  size_t released = 0;
+  for (const auto& s : w->slots) {
+    if (plain.findSlot(s.id) != nullptr) continue;
+    ++released;
+    EXPECT_EQ(s.organization->id, hospital);
+    EXPECT_EQ(s.capacity, 1);
+    EXPECT_EQ(s.booked, 0);
+    EXPECT_EQ(s.reserved_family_doctor, 0);
+    EXPECT_EQ(s.status, model::SlotStatus::Free);
+    EXPECT_GE(s.start, "2025-03-11T18:00:00+08:00");
+    EXPECT_EQ(s.start.substr(0, 11), s.end.substr(0, 11));
+    EXPECT_EQ(minuteOfDay(s.end) - minuteOfDay(s.start), 10) << s.start;
+  }
+  EXPECT_EQ(released, 1000u);
+  o.release_hospital = "no-such-hospital";
+  EXPECT_FALSE(buildWorld(o).isOk());
+  o.release_hospital = hospital;
+  o.release_slots = 100000;
+  EXPECT_FALSE(buildWorld(o).isOk()) << "more than the doctors' evenings hold";
+}
+
 TEST(WorldTest, NanjingSupplyFollowsBookingShare) {
   const World w = build("3201", 1);
   ASSERT_EQ(w.organizations.size(), 34u);
