@@ -1,10 +1,12 @@
 #include "booking/delivery.h"
 
+#include <charconv>
 #include <utility>
 
 #include "booking/internal/delivery_entry.h"
 #include "booking/internal/delivery_metrics.h"
 #include "booking/internal/delivery_scripts.h"
+#include "booking/internal/times.h"
 #include "common/logging.h"
 #include "observability/metrics.h"
 
@@ -241,9 +243,16 @@ void Delivery::fail(const StreamEntry& entry, const std::map<std::string, std::s
     return it == appt.end() ? std::string() : it->second;
   };
   const std::string day_key = key("pool:pday:" + get("patient") + ":" + get("start").substr(0, 10));
+  // The booking counted in the statistics of the month it was made no longer exists at the hospital.
+  int64_t created_ms = 0;
+  const std::string created = get("created_ms");
+  const bool counted = !created.empty() && std::from_chars(created.data(), created.data() + created.size(),
+                                                           created_ms).ec == std::errc();
+  const std::string stats_key = key("pool:stats:" + internal::chinaMonth(counted ? created_ms : 0));
+  const std::string stats_field = counted ? get("hospital") + "|" + get("channel") : "";
   redis_.eval(internal::failScript(),
-              {key("pool:appt:" + entry.appointment), key("pool:slot:" + get("slot")), day_key},
-              {reason, nowMs(), entry.appointment},
+              {key("pool:appt:" + entry.appointment), key("pool:slot:" + get("slot")), day_key, stats_key},
+              {reason, nowMs(), entry.appointment, stats_field},
               [this, entry, reason, alive = alive_](const StatusOr<redis::Reply>& r) {
                 if (!*alive) return;
                 if (!okReply(r)) {

@@ -7,6 +7,7 @@
 #include "booking/internal/referral.h"
 #include "booking/internal/request.h"
 #include "booking/peer.h"
+#include "booking/referrals.h"
 #include "booking/search.h"
 #include "booking/service.h"
 
@@ -330,6 +331,8 @@ void registerHandlers(gateway::HandlerRegistry& registry) {
   registry.add("appointment-refer-back", [services](gateway::WorkerContext& w) {
     return std::make_unique<ReferralHandler>(services->get(w), true);
   });
+  registry.add("referral-list",
+               [services](gateway::WorkerContext& w) { return makeReferralListHandler(services->get(w)); });
   registry.add("pool-sync", [services](gateway::WorkerContext& w) {
     return std::make_unique<SyncHandler>(services->get(w));
   });

@@ -16,7 +16,7 @@
 
 namespace metrogw::booking {
 
-enum class Op : uint8_t { kHold, kBook, kCancel, kRead, kSearch, kNoShow, kReferral, kReferBack };
+enum class Op : uint8_t { kHold, kBook, kCancel, kRead, kSearch, kNoShow, kReferral, kReferBack, kReferralList };
 enum class Result : uint8_t { kOk, kRefused, kReplay, kForwarded, kError };
 
 struct Metrics {
@@ -28,7 +28,7 @@ struct Metrics {
 
   static constexpr std::array<std::string_view, 5> kReferralStatuses = {"requested", "accepted", "rejected",
                                                                         "completed", "referred-back"};
-  std::array<std::array<observability::CounterCell*, 5>, 8> requests{};
+  std::array<std::array<observability::CounterCell*, 5>, 9> requests{};
   std::array<observability::CounterCell*, 5> referrals{};
   observability::GaugeCell& pool_slots;
   observability::CounterCell& sync_ok;

@@ -156,6 +156,12 @@ void Pool::referBack(const Caller& caller, const Idempotency& idem, const Referr
   run(internal::referBackScript(), a, std::move(done));
 }
 
+void Pool::referrals(const ReferralQuery& q, OutcomeCallback done) {
+  auto a = args(nullptr, nullptr);
+  a.insert(a.end(), {q.actor, q.hospital, q.status, std::to_string(q.offset), std::to_string(q.limit)});
+  run(internal::referralListScript(), a, std::move(done));
+}
+
 void Pool::search(const SlotSearch& q, SearchCallback done) {
   std::string index = "idx:all";
   if (!q.doctor.empty()) {

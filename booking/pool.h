@@ -77,6 +77,15 @@ struct ReferralAction {
   std::string back;
 };
 
+// The referrals a hospital received (GET /v1/referrals).
+struct ReferralQuery {
+  std::string actor;     // "*" (an administrator) or the hospital the caller speaks for
+  std::string hospital;  // "" = the actor's own
+  std::string status;    // referral status, "" = any
+  uint64_t offset = 0;
+  uint32_t limit = 50;
+};
+
 // A slot as the platform offers it (sync input).
 struct PlatformSlot {
   std::string id;  // pool id "<city>.<platform id>"
@@ -131,6 +140,8 @@ class Pool {
                       OutcomeCallback done);
   void referBack(const Caller& caller, const Idempotency& idem, const ReferralAction& action,
                  OutcomeCallback done);
+  // The referrals `hospital` received (oldest first), for `actor` ("*" or that hospital).
+  void referrals(const ReferralQuery& query, OutcomeCallback done);
   void search(const SlotSearch& query, SearchCallback done);
 
   // Slot sync: upsert a batch under generation `gen`, then withdraw what `gen` did not see.

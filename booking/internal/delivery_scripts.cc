@@ -38,6 +38,7 @@ if status == 'booked' then
     redis.call('HSET', KEYS[2], 'updated_ms', ARGV[2])
   end
   redis.call('HDEL', KEYS[3], ARGV[3])
+  if ARGV[4] ~= '' then redis.call('HINCRBY', KEYS[4], ARGV[4], -1) end
   redis.call('HSET', KEYS[1], 'status', 'failed')
   released = 1
 end

@@ -70,6 +70,39 @@ redis.call('HSET', akey, 'referral_back', a.referral_back, 'referral_events', a.
 return idemStore(ok(201, appointmentBody(aid, a)))
 )LUA";
 
+// The referrals a hospital received, oldest first (a stable order for paging): the appointments in
+// P pool:referrals:<hospital> (added by the book script), filtered by referral status.
+constexpr const char* kReferralList = R"LUA(
+local actor, hospital, want = ARGV[6], ARGV[7], ARGV[8]
+local pos, limit = num(ARGV[9]), num(ARGV[10])
+if actor ~= '*' then
+  if hospital ~= '' and hospital ~= actor then
+    return problem('caller-not-allowed', 'hospital: a hospital partner lists its own referrals only')
+  end
+  hospital = actor
+end
+if hospital == '' then return problem('invalid-parameter', "parameter 'hospital': required") end
+local key = P .. 'pool:referrals:' .. hospital
+local total = redis.call('ZCARD', key)
+local parts, scanned = {}, 0
+while #parts < limit and pos < total and scanned < 2000 do
+  local ids = redis.call('ZRANGE', key, pos, pos + 99)
+  if #ids == 0 then break end
+  for _, aid in ipairs(ids) do
+    pos = pos + 1
+    scanned = scanned + 1
+    local a = hash(P .. 'pool:appt:' .. aid)
+    if a.status and (want == '' or (a.referral_status or 'requested') == want) then
+      parts[#parts + 1] = cjson.encode(appointmentBody(aid, a))
+      if #parts == limit then break end
+    end
+  end
+end
+local body = '{"hospital":' .. cjson.encode(hospital) .. ',"referrals":[' .. table.concat(parts, ',') .. ']'
+if pos < total then body = body .. ',"next_cursor":"' .. pos .. '"' end
+return {'ok', '200', body .. '}'}
+)LUA";
+
 redis::Script referralScript(const char* body) {
   return redis::Script(std::string(kLuaPrelude) + kReferralPrelude + body);
 }
@@ -78,6 +111,11 @@ redis::Script referralScript(const char* body) {
 
 const redis::Script& referralStatusScript() {
   static const redis::Script s = referralScript(kReferralStatus);
+  return s;
+}
+
+const redis::Script& referralListScript() {
+  static const redis::Script s = referralScript(kReferralList);
   return s;
 }
 

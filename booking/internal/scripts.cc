@@ -102,6 +102,7 @@ local a = {slot = sid, platform_slot = slot.platform_id, city = slot.city, patie
 if ARGV[14] ~= '' then
   a.referral_status = 'requested'
   a.referral_events = referralEvent(a, 'requested')
+  redis.call('ZADD', P .. 'pool:referrals:' .. slot.hospital, NOW, aid)
 end
 local fields = {}
 for k, v in pairs(a) do

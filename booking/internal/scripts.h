@@ -40,6 +40,10 @@ namespace metrogw::booking::internal {
 // Refer back: [8] the back-referral's canonical JSON; the script adds from (the slot's side), to
 // (the referral's from) and created. Only an accepted or completed referral, once.
 [[nodiscard]] const redis::Script& referBackScript();
+// The referrals a hospital received: ARGV[6] actor (as above), [7] hospital ("" = the actor's),
+// [8] referral status ("" = any), [9] offset, [10] limit. ok 200 {"hospital","referrals":[appointment
+// JSON...],"next_cursor"?}; a hospital partner asking for another hospital: caller-not-allowed.
+[[nodiscard]] const redis::Script& referralListScript();
 // ARGV[3] index key suffix, [4] from ms, [5] to ms, [6] offset, [7] limit, [8] hospital, [9]
 // department, [10] doctor (""= any). Answers {next offset or "", slot JSON...}.
 [[nodiscard]] const redis::Script& searchScript();

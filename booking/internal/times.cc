@@ -1,6 +1,7 @@
 #include "booking/internal/times.h"
 
 #include <chrono>
+#include <cstdio>
 
 namespace metrogw::booking::internal {
 namespace {
@@ -69,6 +70,16 @@ StatusOr<int64_t> parseIsoMs(std::string_view t) {
   }
   if (pos != t.size()) return bad(t);
   return ((minutes - offset) * 60 + seconds) * 1000;
+}
+
+std::string chinaMonth(int64_t unix_ms) {
+  using namespace std::chrono;
+  constexpr int64_t kChinaOffsetMs = 8LL * 3'600'000;
+  const sys_days day = floor<days>(sys_time<milliseconds>(milliseconds(unix_ms + kChinaOffsetMs)));
+  const year_month_day ymd(day);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()));
+  return buf;
 }
 
 int64_t unixNowMs() {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "common/status.h"
@@ -11,6 +12,9 @@ namespace metrogw::booking::internal {
 // "YYYY-MM-DD" (midnight China time), "YYYY-MM-DDTHH:MM[:SS[.fff]]" with "Z", "±HH:MM" or no
 // offset (China time, UTC+8) -> unix milliseconds.
 [[nodiscard]] StatusOr<int64_t> parseIsoMs(std::string_view text);
+
+// The month of a unix-milliseconds instant in China time, "YYYY-MM" (statistics keys).
+[[nodiscard]] std::string chinaMonth(int64_t unix_ms);
 
 // Now, unix milliseconds.
 [[nodiscard]] int64_t unixNowMs();

@@ -23,7 +23,7 @@ on `federation`, a `consent:` section (break-glass enabled) and an `audit:` sect
 AUDIT_DIR/<name> (shipped to the node's Redis stream <prefix>audit:events: `ship` defaults to true).
 With --booking (needs --redis and --key-file) each node also gets the appointment pool: the routes
 GET /v1/slots becomes pool-slot-search (the platforms' own search moves to /v1/platform/slots);
-holds, appointments, no-show, referral status, refer-back and $sync on `main` (scopes booking:read, booking:write, booking:family-doctor, booking:admin, granted to
+holds, appointments, no-show, referral status, refer-back, referral list and $sync on `main` (scopes booking:read, booking:write, booking:family-doctor, booking:admin, granted to
 loopback callers: the loopback caller is a family doctor unless the JSON says otherwise), the
 booking-peer route on `federation`, and a `booking:` section. The optional JSON is merged into every
 node's booking: section ({"hold_ttl_ms": 2000, ...}); a key "anonymous_family": false drops the
@@ -126,6 +126,8 @@ def booking_routes():
         " handler: appointment-referral, listeners: [main], scopes: [booking:admin, booking:hospital] }",
         "  - { name: appointment-refer-back, path: \"/v1/appointments/{id}/$refer-back\", methods: [POST],"
         " handler: appointment-refer-back, listeners: [main], scopes: [booking:admin, booking:hospital] }",
+        "  - { name: referral-list, path: /v1/referrals, match: exact, methods: [GET], handler: referral-list,"
+        " listeners: [main], scopes: [booking:admin, booking:hospital] }",
         "  - { name: appointment-book, path: /v1/appointments, match: exact, methods: [POST],"
         " handler: appointment-book, listeners: [main], scopes: [booking:write] }",
         "  - { name: appointment-read, path: \"/v1/appointments/{id}\", methods: [GET], handler: appointment-read,"

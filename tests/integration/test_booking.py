@@ -5,7 +5,8 @@ started here, configs from deploy/demo/federation_configs.py --booking.
 
 Callers are loopback clients without certificates: on Nanjing and Ma'anshan they hold the
 booking:family-doctor scope (family doctors), on Wuhu they do not (the public). Every node syncs its
-pool from its simulator at start; the rush test writes its own single-place slots into Nanjing's pool.
+pool from its simulator at start; for the rush test Nanjing's simulated Gulou hospital releases 1,000
+single-place slots (metrogw-sim --release).
 """
 import base64
 import collections
@@ -39,6 +40,9 @@ def token():
 
 
 class BookingTest(NodeTestCase):
+    SIM_ARGS = {}  # extra metrogw-sim arguments by node name
+    BOOKING = BOOKING  # every node's booking: section
+
     def setUp(self):
         super().setUp()
         self.certs = os.path.join(self.tmpdir, "certs")
@@ -52,7 +56,7 @@ class BookingTest(NodeTestCase):
         self.addCleanup(self.redis.stop)
         self.sims = {}
         for name, city, dialect in CITIES:
-            sim = Sim(dialect, city, 0)
+            sim = Sim(dialect, city, 0, self.SIM_ARGS.get(name, ()))
             self.addCleanup(sim.stop)
             self.sims[name] = sim
         self.ports = {name: {"main": free_port(), "federation": free_port(), "admin": free_port(),
@@ -60,7 +64,7 @@ class BookingTest(NodeTestCase):
         self.configs = os.path.join(self.tmpdir, "config")
         subprocess.run([sys.executable, CONFIGS, self.configs, self.certs, "--ports", json.dumps(self.ports),
                         "--deadline-ms", str(DEADLINE_MS), "--redis", f"127.0.0.1:{self.redis.port}",
-                        "--key-file", keys, "--booking", json.dumps(BOOKING)], check=True, timeout=30)
+                        "--key-file", keys, "--booking", json.dumps(self.BOOKING)], check=True, timeout=30)
         self.nodes = {name: self.start_node(name) for name, _, _ in CITIES}
         for name, node in self.nodes.items():
             wait_until(lambda n=node: n.metric_value("metrogw_booking_syncs_total", {"result": "ok"}) >= 1,
@@ -352,6 +356,51 @@ class ReferralTest(BookingTest):
         self.assertEqual(nanjing.metric_value("metrogw_booking_requests_total",
                                               {"op": "referral", "outcome": "refused"}), 2)
 
+    def test_the_receiving_hospital_lists_its_referrals(self):
+        free = [s for s in self.slots("nanjing", "3201", days_from=4, days_to=8, limit=200)["slots"] if s["available"]]
+        by_hospital = collections.defaultdict(list)
+        for s in free:
+            by_hospital[s["hospital"]].append(s)
+        hospital, slots = max(by_hospital.items(), key=lambda kv: len(kv[1]))
+        self.assertGreaterEqual(len(slots), 3, by_hospital.keys())
+        ids = []
+        for i, s in enumerate(slots[:2]):
+            r, appt = self.call("wuhu", "POST", "/v1/appointments",
+                                {"slot": s["id"], "patient": token(), "referral": self.referral()}, key=f"list-{i}")
+            self.assertEqual(r.status, 201, appt)
+            ids.append(appt["id"])
+            time.sleep(0.01)  # distinct receive times: the list is oldest first
+        r, plain = self.call("wuhu", "POST", "/v1/appointments", {"slot": slots[2]["id"], "patient": token()},
+                             key="list-plain")
+        self.assertEqual(r.status, 201, plain)
+
+        r, body = self.call("nanjing", "GET", f"/v1/referrals?hospital={hospital}")
+        self.assertEqual(r.status, 200, body)
+        self.assertEqual(body["hospital"], hospital)
+        self.assertEqual([a["id"] for a in body["referrals"]], ids)  # the booking without a referral is absent
+        self.assertTrue(all(a["referral"]["status"] == "requested" for a in body["referrals"]))
+        self.assertNotIn("next_cursor", body)
+        # Paging, then filtering by referral status once one is accepted.
+        r, page = self.call("nanjing", "GET", f"/v1/referrals?hospital={hospital}&limit=1")
+        self.assertEqual(([a["id"] for a in page["referrals"]], page.get("next_cursor")), ([ids[0]], "1"), page)
+        r, page = self.call("nanjing", "GET", f"/v1/referrals?hospital={hospital}&limit=1&cursor=1")
+        self.assertEqual([a["id"] for a in page["referrals"]], [ids[1]])
+        r, _ = self.referral_call("nanjing", ids[1], "status", {"status": "accepted"})
+        self.assertEqual(r.status, 200)
+        r, body = self.call("nanjing", "GET", f"/v1/referrals?hospital={hospital}&status=accepted")
+        self.assertEqual([a["id"] for a in body["referrals"]], [ids[1]])
+        r, body = self.call("nanjing", "GET", f"/v1/referrals?hospital={hospital}&status=requested")
+        self.assertEqual([a["id"] for a in body["referrals"]], [ids[0]])
+        # Bad parameters are clean problems; the hospital is required of an administrator.
+        for query, detail in (("", "'hospital': required"), (f"hospital={hospital}&status=lost", "'status'"),
+                              (f"hospital={hospital}&limit=0", "'limit'"), ("hospital=x&sort=asc", "'sort'")):
+            r, body = self.call("nanjing", "GET", "/v1/referrals?" + query)
+            self.assertEqual(r.header("content-type"), "application/problem+json", query)
+            self.assertEqual(body.get("type"), "urn:metrogw:problem:invalid-parameter", (query, body))
+            self.assertIn(detail, body.get("detail", ""), query)
+        self.assertEqual(self.nodes["nanjing"].metric_value("metrogw_booking_requests_total",
+                                                            {"op": "referral-list", "outcome": "ok"}), 5)
+
     def test_invalid_referrals_are_422_naming_the_field_and_book_nothing(self):
         slot = next(s for s in self.slots("nanjing", "3201", days_from=4, days_to=6)["slots"] if s["available"])
         booked = int(self.redis_in("nanjing", "HGET", f"mgw:pool:slot:{slot['id']}", "booked"))
@@ -391,28 +440,48 @@ class RushTest(BookingTest):
     SLOTS = 1000
     ATTEMPTS_PER_SLOT = 3
     THREADS = 24
+    HOSPITAL = "3201H01"  # Nanjing Gulou in the simulated world
+    SIM_ARGS = {"nanjing": ("--release", f"{HOSPITAL}:{SLOTS}")}
+    # A public release: no family-doctor share of these single places (30 % rounded up would reserve
+    # every one of them for family doctors during the priority window).
+    BOOKING = {**BOOKING, "hospitals": [{"id": HOSPITAL, "reserved_share_percent": 0}]}
+
+    def sim_free_release_slots(self):
+        """Ids of the hospital's free single-place evening (release) slots at the simulated platform."""
+        port = self.sims["nanjing"].port
+        free, page = set(), None
+        while True:
+            q = f"organization={self.HOSPITAL}&status=free&_count=500" + (f"&_page_token={page}" if page else "")
+            r = request(port, "GET", f"/fhir/Slot?{q}", timeout=15)
+            self.assertEqual(r.status, 200, r.body[:300])
+            bundle = json.loads(r.body)
+            for e in bundle.get("entry", []):
+                res = e["resource"]
+                if res["start"][11:13] >= "18":
+                    free.add(res["id"])
+            nxt = [link["url"] for link in bundle.get("link", []) if link.get("relation") == "next"]
+            if not nxt:
+                return free
+            page = nxt[0].split("_page_token=")[1].split("&")[0]
 
     def add_rush_slots(self):
-        """One hospital releases SLOTS single-place slots: synced platform slots (so that delivery to the
-        simulated hospital succeeds) set to capacity 1 in Nanjing's pool. Returns their ids."""
+        """The hospital's release, as the pool synced it: SLOTS single-place slots, free at the platform
+        and in Nanjing's pool. Returns their pool ids."""
+        released = self.sim_free_release_slots()
+        self.assertEqual(len(released), self.SLOTS)
         lua = """
         redis.call('SELECT', 0)
-        local ids = redis.call('ZRANGEBYSCORE', 'mgw:pool:idx:all', ARGV[2], '+inf')
+        local ids = redis.call('ZRANGEBYSCORE', 'mgw:pool:idx:all', '-inf', '+inf')
         local out = {}
         for _, sid in ipairs(ids) do
-          local k = 'mgw:pool:slot:' .. sid
-          local s = redis.call('HMGET', k, 'capacity', 'reserved', 'platform_booked', 'status', 'booked')
-          if s[4] == 'free' and tonumber(s[1]) - tonumber(s[2]) - tonumber(s[3]) >= 1 and s[5] == s[3] then
-            redis.call('HSET', k, 'capacity', 1, 'reserved', 0, 'booked', 0, 'booked_family', 0, 'platform_booked', 0)
-            out[#out + 1] = sid
-            if #out == tonumber(ARGV[1]) then break end
-          end
+          local s = redis.call('HMGET', 'mgw:pool:slot:' .. sid, 'hospital', 'capacity', 'booked', 'platform_id')
+          if s[1] == ARGV[1] and s[2] == '1' and s[3] == '0' then out[#out + 1] = sid .. ' ' .. s[4] end
         end
         return out"""
-        first = datetime.datetime.now(CHINA) + datetime.timedelta(days=1)
-        ids = self.redis.command("EVAL", lua, 0, self.SLOTS, int(first.timestamp() * 1000))
-        self.assertEqual(len(ids), self.SLOTS)
-        return [i.decode() for i in ids]
+        pool = dict(x.decode().split(" ", 1) for x in self.redis.command("EVAL", lua, 0, self.HOSPITAL))
+        rush = [sid for sid, platform_id in pool.items() if platform_id in released]
+        self.assertEqual(len(rush), self.SLOTS, "every released slot is in the pool")
+        return rush
 
     def test_rush_on_two_nodes_never_oversells(self):
         rush = self.add_rush_slots()
@@ -464,6 +533,13 @@ class RushTest(BookingTest):
             "EVAL", "redis.call('SELECT', 0) local n = 0 for _, k in ipairs(KEYS) do "
             "n = n + tonumber(redis.call('HGET', 'mgw:pool:slot:' .. k, 'booked')) end return n", len(rush), *rush)
         self.assertEqual(booked, self.SLOTS)
+        # Every confirmed booking reaches the simulated hospital: after delivery none of the released
+        # slots is free there any more.
+        confirmed = [aid for _, aid in ids
+                     if self.redis_in("nanjing", "HGET", f"mgw:pool:appt:{aid}", "status") == b"booked"]
+        wait_until(lambda: all(self.redis_in("nanjing", "HGET", f"mgw:pool:appt:{aid}", "delivery") == b"delivered"
+                               for aid in confirmed), timeout=120, interval=1, message="deliveries pending")
+        self.assertEqual(self.sim_free_release_slots(), set())
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ deploy/redis/pool.conf (AOF, appendfsync always, noeviction) on its own data dir
 """
 import base64
 import concurrent.futures
+import datetime
 import json
 import os
 import random
@@ -300,12 +301,18 @@ class BookingDeliveryTest(NodeTestCase):
         self.assertEqual(r.status, 201, body)
         aid = body["id"]
         self.assertEqual(int(self.slot_hash(sid)["booked"]), before + 1)
+        # The monthly statistics count the booking, and stop counting it when the hospital refuses it.
+        month = datetime.datetime.fromtimestamp(int(self.appt(aid)["created_ms"]) / 1000,
+                                                datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m")
+        field = f"{self.appt(aid)['hospital']}|{self.appt(aid)['channel']}"
+        counted = int(self.redis.hgetall(f"mgw:pool:stats:{month}")[field])
         wait_until(lambda: self.appt(aid).get("status") == "failed", timeout=30, interval=0.2,
                    message="the refused booking did not fail")
         a = self.appt(aid)
         self.assertEqual(a["delivery"], "failed")
         self.assertIn("409", a["reason"])
         self.assertEqual(int(self.slot_hash(sid)["booked"]), before)
+        self.assertEqual(int(self.redis.hgetall(f"mgw:pool:stats:{month}")[field]), counted - 1)
         r, body = self.call("nanjing", "GET", f"/v1/appointments/{aid}")
         self.assertEqual(r.status, 200, body)
         self.assertEqual(body.get("status"), "failed", body)

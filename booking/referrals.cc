@@ -1,0 +1,96 @@
+#include "booking/referrals.h"
+
+#include <charconv>
+#include <string>
+
+#include "booking/internal/outcome.h"
+#include "booking/internal/request.h"
+#include "gateway/http/query.h"
+
+namespace metrogw::booking {
+namespace {
+
+using gateway::LocalRequest;
+using gateway::LocalResponse;
+using gateway::Respond;
+using gateway::http::Problem;
+using gateway::http::QueryParams;
+
+constexpr uint64_t kMaxLimit = 200;
+
+[[nodiscard]] Status number(std::string_view name, std::string_view v, uint64_t min, uint64_t max, uint64_t& out) {
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (v.empty() || ec != std::errc() || end != v.data() + v.size() || out < min || out > max)
+    return Status::invalidArgument("parameter '" + std::string(name) + "': " + std::to_string(min) + "-" +
+                                   std::to_string(max));
+  return Status::ok();
+}
+
+[[nodiscard]] bool knownStatus(std::string_view s) {
+  return s == "requested" || s == "accepted" || s == "rejected" || s == "completed";
+}
+
+[[nodiscard]] Status parse(std::string_view url, ReferralQuery& q) {
+  ASSIGN_OR_RETURN(const QueryParams p, QueryParams::parse(url));
+  for (const auto& [k, v] : p.all()) {
+    if (k != "hospital" && k != "status" && k != "cursor" && k != "limit")
+      return Status::invalidArgument("parameter '" + k.substr(0, 40) + "': unknown (hospital, status, cursor, limit)");
+  }
+  if (const auto v = p.get("hospital")) q.hospital = std::string(*v);
+  if (q.hospital.size() > 128) return Status::invalidArgument("parameter 'hospital': at most 128 bytes");
+  if (const auto v = p.get("status")) {
+    if (!knownStatus(*v))
+      return Status::invalidArgument("parameter 'status': requested, accepted, rejected or completed");
+    q.status = std::string(*v);
+  }
+  uint64_t n = 0;
+  if (const auto v = p.get("limit")) {
+    RETURN_IF_ERROR(number("limit", *v, 1, kMaxLimit, n));
+    q.limit = static_cast<uint32_t>(n);
+  }
+  if (const auto v = p.get("cursor")) RETURN_IF_ERROR(number("cursor", *v, 0, UINT32_MAX, q.offset));
+  return Status::ok();
+}
+
+class ReferralListHandler final : public gateway::LocalHandler {
+ public:
+  explicit ReferralListHandler(std::shared_ptr<Service> service) : service_(std::move(service)) {}
+
+  void handle(const LocalRequest& request, Respond respond) override {
+    const std::string id(request.request_id);
+    if (Status s = service_->ready(); !s.isOk()) {
+      respond(LocalResponse::problem(Problem::kNotImplemented, s.message(), id));
+      return;
+    }
+    ReferralQuery q;
+    q.actor = internal::referralActor(service_->config(), request.caller, request.listener);
+    if (q.actor.empty()) {
+      service_->metrics().count(Op::kReferralList, Result::kRefused);
+      respond(LocalResponse::problem(Problem::kCallerNotAllowed,
+                                     "needs booking:admin, or booking:hospital as a configured partner", id));
+      return;
+    }
+    if (Status s = parse(request.head.url, q); !s.isOk()) {
+      service_->metrics().count(Op::kReferralList, Result::kRefused);
+      respond(LocalResponse::problem(Problem::kInvalidParameter, s.message(), id));
+      return;
+    }
+    service_->pool().referrals(
+        q, [service = service_, respond = std::move(respond), id](StatusOr<Outcome> r) {
+          service->metrics().count(Op::kReferralList,
+                                   !r.isOk() ? Result::kError : r->ok ? Result::kOk : Result::kRefused);
+          respond(r.isOk() ? internal::responseOf(*r, id) : internal::failureOf(r.status(), id));
+        });
+  }
+
+ private:
+  std::shared_ptr<Service> service_;
+};
+
+}  // namespace
+
+std::unique_ptr<gateway::LocalHandler> makeReferralListHandler(std::shared_ptr<Service> service) {
+  return std::make_unique<ReferralListHandler>(std::move(service));
+}
+
+}  // namespace metrogw::booking
