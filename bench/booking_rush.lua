@@ -1,7 +1,7 @@
 -- wrk script for bench/booking_rush.sh: POST /v1/appointments (the path comes from the URL given to
 -- wrk), every request a distinct booking: a random slot among the SLOTS seeded ones
 -- ("3201.bench" .. 12-digit index, as redis-benchmark's __rand_int__ makes them), a fresh person
--- token (t1.<43 base64url characters>) and a fresh Idempotency-Key.
+-- token (t1.<43 base64url characters, canonical>) and a fresh Idempotency-Key.
 -- The script's arguments (after "--"): SLOTS, then the thread's seed.
 -- No response() callback: the benchmark checks statuses (wrk's "Non-2xx") and the pool's counters.
 wrk.method = "POST"
@@ -22,12 +22,18 @@ function init(args)
   math.randomseed(os.time() * 1000 + (thread_id or 0) * 7919)
 end
 
+-- 32 random bytes in unpadded base64url: 42 free characters, then one whose low two bits are zero
+-- (the last 2 of its 6 bits lie past the 256th; the node refuses a non-canonical token).
+local last = "AEIMQUYcgkosw048"
+
 local function token()
   local out = {}
-  for i = 1, 43 do
+  for i = 1, 42 do
     local k = math.random(1, 64)
     out[i] = alphabet:sub(k, k)
   end
+  local k = math.random(1, 16)
+  out[43] = last:sub(k, k)
   return "t1." .. table.concat(out)
 end
 

@@ -228,6 +228,8 @@ run_http() {
     non2xx="$(wrk_value "$file" non2xx)"
     if [[ -n $non2xx && $non2xx != 0 ]]; then
       cat "$file" >&2
+      curl -sS --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" |
+        grep -E '^metrogw_(booking_requests_total|http_responses_total|http_requests_total|redis_)' | grep -v ' 0$' >&2 || true
       die "http: $non2xx answers other than 2xx; figures would be meaningless"
     fi
   done
@@ -249,7 +251,8 @@ run_raw() {
     die "redis-benchmark failed"
   }
   local rps p50 p99
-  read -r rps p50 p99 < <(awk -F'","' 'NR == 2 { gsub(/"/, ""); print $2, $5, $8 }' "$out")
+  # The test name (the whole command) holds quotes and commas: take the last seven fields.
+  read -r rps p50 p99 < <(awk -F'","' 'NR == 2 { r = $(NF-6); p = $(NF-3); q = $(NF-1); gsub(/"/, "", r); print r, p, q }' "$out")
   [[ -n $rps ]] || die "could not parse $out"
   printf 'round %d raw   %8.0f scripts/s   p50 %7.3f ms  p99 %7.3f ms\n' "$round" "$rps" "$p50" "$p99"
   RAW_RPS+=("$rps")

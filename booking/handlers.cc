@@ -101,7 +101,9 @@ class HoldOrBookHandler final : public BookingHandler {
     if (k.empty()) return;
     auto body = internal::parseBookBody(request.body);
     const std::string city = body.isOk() ? internal::cityOfId(body->slot) : "";
+    const Op op = book_ ? Op::kBook : Op::kHold;
     if (!body.isOk() || city.empty()) {
+      service_->metrics().count(op, Result::kRefused);  // a bad request is a refusal too
       respond(LocalResponse::problem(
           Problem::kMalformedRequest,
           body.isOk() ? "'slot' is not a pool slot id (<city>.<id>)" : body.status().message(),
@@ -112,6 +114,7 @@ class HoldOrBookHandler final : public BookingHandler {
     if (book_ && !body->referral.empty()) {  // checked here too: no round trip for a bad referral
       auto referral = internal::canonicalReferral(body->referral, who.city);
       if (!referral.isOk()) {
+        service_->metrics().count(op, Result::kRefused);
         respond(LocalResponse::problem(Problem::kInvalidReferral, referral.status().message(),
                                        request.request_id));
         return;
@@ -125,7 +128,7 @@ class HoldOrBookHandler final : public BookingHandler {
     c.patient->id = body->patient;
     c.idempotency_key = k;
     c.reason = std::string(request.body);
-    execute(book_ ? Op::kBook : Op::kHold, city, who, std::move(c), 201, request, std::move(respond));
+    execute(op, city, who, std::move(c), 201, request, std::move(respond));
   }
 
  private:
