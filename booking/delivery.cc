@@ -246,8 +246,9 @@ void Delivery::fail(const StreamEntry& entry, const std::map<std::string, std::s
   // The booking counted in the statistics of the month it was made no longer exists at the hospital.
   int64_t created_ms = 0;
   const std::string created = get("created_ms");
-  const bool counted = !created.empty() && std::from_chars(created.data(), created.data() + created.size(),
-                                                           created_ms).ec == std::errc();
+  const bool counted =
+      !created.empty() &&
+      std::from_chars(created.data(), created.data() + created.size(), created_ms).ec == std::errc();
   const std::string stats_key = key("pool:stats:" + internal::chinaMonth(counted ? created_ms : 0));
   const std::string stats_field = counted ? get("hospital") + "|" + get("channel") : "";
   redis_.eval(internal::failScript(),

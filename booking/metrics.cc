@@ -6,8 +6,8 @@ namespace {
 using observability::FamilyId;
 using observability::Registry;
 
-constexpr std::array<std::string_view, 9> kOps = {"hold",   "book",     "cancel",     "read",         "search",
-                                                  "noshow", "referral", "refer-back", "referral-list"};
+constexpr std::array<std::string_view, 9> kOps = {
+    "hold", "book", "cancel", "read", "search", "noshow", "referral", "refer-back", "referral-list"};
 constexpr std::array<std::string_view, 5> kResults = {"ok", "refused", "replay", "forwarded", "error"};
 
 FamilyId syncFamily(Registry& r) {

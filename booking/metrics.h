@@ -16,7 +16,17 @@
 
 namespace metrogw::booking {
 
-enum class Op : uint8_t { kHold, kBook, kCancel, kRead, kSearch, kNoShow, kReferral, kReferBack, kReferralList };
+enum class Op : uint8_t {
+  kHold,
+  kBook,
+  kCancel,
+  kRead,
+  kSearch,
+  kNoShow,
+  kReferral,
+  kReferBack,
+  kReferralList
+};
 enum class Result : uint8_t { kOk, kRefused, kReplay, kForwarded, kError };
 
 struct Metrics {

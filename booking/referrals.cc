@@ -18,7 +18,8 @@ using gateway::http::QueryParams;
 
 constexpr uint64_t kMaxLimit = 200;
 
-[[nodiscard]] Status number(std::string_view name, std::string_view v, uint64_t min, uint64_t max, uint64_t& out) {
+[[nodiscard]] Status number(std::string_view name, std::string_view v, uint64_t min, uint64_t max,
+                            uint64_t& out) {
   const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
   if (v.empty() || ec != std::errc() || end != v.data() + v.size() || out < min || out > max)
     return Status::invalidArgument("parameter '" + std::string(name) + "': " + std::to_string(min) + "-" +
@@ -34,7 +35,8 @@ constexpr uint64_t kMaxLimit = 200;
   ASSIGN_OR_RETURN(const QueryParams p, QueryParams::parse(url));
   for (const auto& [k, v] : p.all()) {
     if (k != "hospital" && k != "status" && k != "cursor" && k != "limit")
-      return Status::invalidArgument("parameter '" + k.substr(0, 40) + "': unknown (hospital, status, cursor, limit)");
+      return Status::invalidArgument("parameter '" + k.substr(0, 40) +
+                                     "': unknown (hospital, status, cursor, limit)");
   }
   if (const auto v = p.get("hospital")) q.hospital = std::string(*v);
   if (q.hospital.size() > 128) return Status::invalidArgument("parameter 'hospital': at most 128 bytes");
@@ -77,8 +79,9 @@ class ReferralListHandler final : public gateway::LocalHandler {
     }
     service_->pool().referrals(
         q, [service = service_, respond = std::move(respond), id](StatusOr<Outcome> r) {
-          service->metrics().count(Op::kReferralList,
-                                   !r.isOk() ? Result::kError : r->ok ? Result::kOk : Result::kRefused);
+          service->metrics().count(Op::kReferralList, !r.isOk() ? Result::kError
+                                                      : r->ok   ? Result::kOk
+                                                                : Result::kRefused);
           respond(r.isOk() ? internal::responseOf(*r, id) : internal::failureOf(r.status(), id));
         });
   }

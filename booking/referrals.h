@@ -12,6 +12,7 @@
 
 namespace metrogw::booking {
 
-[[nodiscard]] std::unique_ptr<gateway::LocalHandler> makeReferralListHandler(std::shared_ptr<Service> service);
+[[nodiscard]] std::unique_ptr<gateway::LocalHandler> makeReferralListHandler(
+    std::shared_ptr<Service> service);
 
 }  // namespace metrogw::booking

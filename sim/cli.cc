@@ -43,7 +43,8 @@ namespace {
     o.days = static_cast<int>(n);
   } else if (flag == "--release") {
     const size_t colon = value.rfind(':');
-    if (colon == std::string_view::npos || colon == 0 || !parseUint(value.substr(colon + 1), 100000, n) || n == 0)
+    if (colon == std::string_view::npos || colon == 0 || !parseUint(value.substr(colon + 1), 100000, n) ||
+        n == 0)
       return Status::invalidArgument("--release: expected HOSPITAL_ID:N with N in 1..100000");
     o.release_hospital = value.substr(0, colon);
     o.release_slots = static_cast<int>(n);

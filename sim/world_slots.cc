@@ -81,7 +81,8 @@ Status buildReleaseSlots(World& w) {
   if (doctors.empty()) return Status::invalidArgument("release: no hospital " + w.options.release_hospital);
   const auto per_doctor_day = static_cast<size_t>(kReleaseEnd - kReleaseStart) / kReleaseMinutes;
   const auto count = static_cast<size_t>(w.options.release_slots);
-  const size_t days_needed = (count + doctors.size() * per_doctor_day - 1) / (doctors.size() * per_doctor_day);
+  const size_t days_needed =
+      (count + doctors.size() * per_doctor_day - 1) / (doctors.size() * per_doctor_day);
   if (days_needed + 1 > static_cast<size_t>(w.options.days))
     return Status::invalidArgument("release: more slots than the hospital's doctors have evenings");
   for (size_t k = 0; k < count; ++k) {
@@ -89,7 +90,8 @@ Status buildReleaseSlots(World& w) {
     const size_t n = k / doctors.size();
     const Date day = addDays(w.options.start, static_cast<int>(1 + n / per_doctor_day));
     const int minute = kReleaseStart + static_cast<int>(n % per_doctor_day) * kReleaseMinutes;
-    model::SlotT slot = makeSlot(w, w.practitioners[doctor], w.schedules[doctor], day, minute, kReleaseMinutes);
+    model::SlotT slot =
+        makeSlot(w, w.practitioners[doctor], w.schedules[doctor], day, minute, kReleaseMinutes);
     slot.capacity = 1;
     slot.status = model::SlotStatus::Free;
     w.slots.push_back(std::move(slot));

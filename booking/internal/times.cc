@@ -78,7 +78,8 @@ std::string chinaMonth(int64_t unix_ms) {
   const sys_days day = floor<days>(sys_time<milliseconds>(milliseconds(unix_ms + kChinaOffsetMs)));
   const year_month_day ymd(day);
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()));
   return buf;
 }
 

@@ -124,7 +124,9 @@ TEST(WorldTest, MetroResidentsAreOnTheirCitiesPlatformsUnderLocalNumbers) {
   EXPECT_EQ(conflicts, 3u);  // residents 7, 15 and 23
 }
 
-int minuteOfDay(const std::string& iso) { return std::stoi(iso.substr(11, 2)) * 60 + std::stoi(iso.substr(14, 2)); }
+int minuteOfDay(const std::string& iso) {
+  return std::stoi(iso.substr(11, 2)) * 60 + std::stoi(iso.substr(14, 2));
+}
 
 // A slot release (--release): exactly N extra single-place 10-minute slots of that hospital, none
 // today, all free with no family-doctor share, unique ids; an unknown hospital is an error.

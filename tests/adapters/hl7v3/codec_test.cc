@@ -352,10 +352,12 @@ TEST(Hl7v3Codec, PrefixedNamespaceAndIsoTimes) {
 // A document query must say which document type it wants; anything but C0007/C0001 is named.
 TEST(Hl7v3Codec, DocumentQueryNeedsAKnownDocumentType) {
   const std::string head =
-      "<RCMR_IN000031UV01 xmlns=\"urn:hl7-org:v3\"><id extension=\"M1\"/><controlActProcess><queryByParameter>"
+      "<RCMR_IN000031UV01 xmlns=\"urn:hl7-org:v3\"><id "
+      "extension=\"M1\"/><controlActProcess><queryByParameter>"
       "<parameterList><patientId><value extension=\"P1\"/></patientId>";
   const std::string tail = "</parameterList></queryByParameter></controlActProcess></RCMR_IN000031UV01>";
-  EXPECT_NE(decodeError(head + tail).find("documentType: missing"), std::string::npos) << decodeError(head + tail);
+  EXPECT_NE(decodeError(head + tail).find("documentType: missing"), std::string::npos)
+      << decodeError(head + tail);
   const std::string other = head + "<documentType><value code=\"C0003\"/></documentType>" + tail;
   EXPECT_NE(decodeError(other).find("unsupported document type"), std::string::npos) << decodeError(other);
   auto ok = codec().decode(head + "<documentType><value code=\"C0007\"/></documentType>" + tail);
