@@ -8,13 +8,40 @@ import subprocess
 import threading
 import time
 
-from harness import SOURCE_DIR, free_port, wait_until  # noqa: F401
+from harness import SOURCE_DIR, free_port, request, wait_until  # noqa: F401
 
 SIM_BIN = os.environ.get("METROGW_SIM_BIN", os.path.join(os.path.dirname(os.environ.get("METROGW_BIN", "")),
                                                          "metrogw-sim"))
 GEN_NODE_CERTS = os.path.join(SOURCE_DIR, "deploy", "gen-node-certs.sh")
 CONFIGS = os.path.join(SOURCE_DIR, "deploy", "demo", "federation_configs.py")
 CITIES = [("nanjing", "3201", "fhir-r4"), ("wuhu", "3402", "hl7v2"), ("maanshan", "3405", "hl7v3-cda")]
+
+# A slot release at the simulated Nanjing platform (metrogw-sim --release): Gulou's single-place evening
+# slots, booked by the rush tests. RELEASE_RULES makes them public (no family-doctor share: 30 % of one
+# place, rounded up, would reserve each of them for family doctors during the priority window).
+RELEASE_HOSPITAL = "3201H01"
+RELEASE_SLOTS = 1000
+RELEASE_ARGS = ("--release", f"{RELEASE_HOSPITAL}:{RELEASE_SLOTS}")
+RELEASE_RULES = {"hospitals": [{"id": RELEASE_HOSPITAL, "reserved_share_percent": 0}]}
+
+
+def sim_free_release_slots(port):
+    """Ids of the release slots still free at a FHIR simulator (evening slots of RELEASE_HOSPITAL)."""
+    free, page = set(), None
+    while True:
+        q = f"organization={RELEASE_HOSPITAL}&status=free&_count=500" + (f"&_page_token={page}" if page else "")
+        r = request(port, "GET", f"/fhir/Slot?{q}", timeout=15)
+        if r.status != 200:
+            raise AssertionError(f"simulator slot search: {r.status} {r.body[:300]}")
+        bundle = json.loads(r.body)
+        for e in bundle.get("entry", []):
+            res = e["resource"]
+            if res["start"][11:13] >= "18":
+                free.add(res["id"])
+        nxt = [link["url"] for link in bundle.get("link", []) if link.get("relation") == "next"]
+        if not nxt:
+            return free
+        page = nxt[0].split("_page_token=")[1].split("&")[0]
 
 
 class Sim:

@@ -23,7 +23,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Node, NodeTestCase, free_port, request, wait_until  # noqa: E402
-from cities import CITIES, CONFIGS, GEN_NODE_CERTS, Redis, Sim  # noqa: E402
+from cities import (CITIES, CONFIGS, GEN_NODE_CERTS, RELEASE_ARGS, RELEASE_HOSPITAL, RELEASE_RULES,  # noqa: E402
+                    RELEASE_SLOTS, Redis, Sim, sim_free_release_slots)
 
 DEADLINE_MS = 3000
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
@@ -437,37 +438,17 @@ class ReferralTest(BookingTest):
 
 
 class RushTest(BookingTest):
-    SLOTS = 1000
+    SLOTS = RELEASE_SLOTS
     ATTEMPTS_PER_SLOT = 3
     THREADS = 24
-    HOSPITAL = "3201H01"  # Nanjing Gulou in the simulated world
-    SIM_ARGS = {"nanjing": ("--release", f"{HOSPITAL}:{SLOTS}")}
-    # A public release: no family-doctor share of these single places (30 % rounded up would reserve
-    # every one of them for family doctors during the priority window).
-    BOOKING = {**BOOKING, "hospitals": [{"id": HOSPITAL, "reserved_share_percent": 0}]}
-
-    def sim_free_release_slots(self):
-        """Ids of the hospital's free single-place evening (release) slots at the simulated platform."""
-        port = self.sims["nanjing"].port
-        free, page = set(), None
-        while True:
-            q = f"organization={self.HOSPITAL}&status=free&_count=500" + (f"&_page_token={page}" if page else "")
-            r = request(port, "GET", f"/fhir/Slot?{q}", timeout=15)
-            self.assertEqual(r.status, 200, r.body[:300])
-            bundle = json.loads(r.body)
-            for e in bundle.get("entry", []):
-                res = e["resource"]
-                if res["start"][11:13] >= "18":
-                    free.add(res["id"])
-            nxt = [link["url"] for link in bundle.get("link", []) if link.get("relation") == "next"]
-            if not nxt:
-                return free
-            page = nxt[0].split("_page_token=")[1].split("&")[0]
+    HOSPITAL = RELEASE_HOSPITAL  # Nanjing Gulou in the simulated world
+    SIM_ARGS = {"nanjing": RELEASE_ARGS}
+    BOOKING = {**BOOKING, **RELEASE_RULES}
 
     def add_rush_slots(self):
         """The hospital's release, as the pool synced it: SLOTS single-place slots, free at the platform
         and in Nanjing's pool. Returns their pool ids."""
-        released = self.sim_free_release_slots()
+        released = sim_free_release_slots(self.sims["nanjing"].port)
         self.assertEqual(len(released), self.SLOTS)
         lua = """
         redis.call('SELECT', 0)
@@ -539,7 +520,7 @@ class RushTest(BookingTest):
                      if self.redis_in("nanjing", "HGET", f"mgw:pool:appt:{aid}", "status") == b"booked"]
         wait_until(lambda: all(self.redis_in("nanjing", "HGET", f"mgw:pool:appt:{aid}", "delivery") == b"delivered"
                                for aid in confirmed), timeout=120, interval=1, message="deliveries pending")
-        self.assertEqual(self.sim_free_release_slots(), set())
+        self.assertEqual(sim_free_release_slots(self.sims["nanjing"].port), set())
 
 
 if __name__ == "__main__":
