@@ -45,12 +45,8 @@ class BookingHandler : public gateway::LocalHandler {
   explicit BookingHandler(std::shared_ptr<Service> service) : service_(std::move(service)) {}
 
  protected:
-  bool ready(const LocalRequest& request, Respond& respond) {
-    if (Status s = service_->ready(); !s.isOk()) {
-      respond(LocalResponse::problem(Problem::kNotImplemented, s.message(), request.request_id));
-      return false;
-    }
-    return true;
+  bool ready(const LocalRequest& request, const Respond& respond) {
+    return service_->readyOrAnswer(respond, request.request_id);
   }
   [[nodiscard]] Caller caller(const LocalRequest& r) const {
     return internal::localCaller(service_->config(), r.caller, r.listener, service_->city());

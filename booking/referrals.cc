@@ -60,10 +60,7 @@ class ReferralListHandler final : public gateway::LocalHandler {
 
   void handle(const LocalRequest& request, Respond respond) override {
     const std::string id(request.request_id);
-    if (Status s = service_->ready(); !s.isOk()) {
-      respond(LocalResponse::problem(Problem::kNotImplemented, s.message(), id));
-      return;
-    }
+    if (!service_->readyOrAnswer(respond, id)) return;
     ReferralQuery q;
     q.actor = internal::referralActor(service_->config(), request.caller, request.listener);
     if (q.actor.empty()) {

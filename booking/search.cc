@@ -101,10 +101,7 @@ class SearchHandler final : public gateway::LocalHandler {
 
   void handle(const LocalRequest& request, Respond respond) override {
     const std::string id(request.request_id);
-    if (Status s = service_->ready(); !s.isOk()) {
-      respond(LocalResponse::problem(Problem::kNotImplemented, s.message(), id));
-      return;
-    }
+    if (!service_->readyOrAnswer(respond, id)) return;
     auto params = QueryParams::parse(request.head.url);
     auto parsed = params.isOk() ? parseSearch(*params, *service_) : StatusOr<ParsedSearch>(params.status());
     if (!parsed.isOk()) {

@@ -43,6 +43,13 @@ Service::~Service() {
 
 Status Service::ready() { return refresh(); }
 
+bool Service::readyOrAnswer(const gateway::Respond& respond, std::string_view request_id) {
+  Status s = refresh();
+  if (s.isOk()) return true;
+  respond(gateway::LocalResponse::problem(gateway::http::Problem::kNotImplemented, s.message(), request_id));
+  return false;
+}
+
 Status Service::refresh() {
   config::ConfigPtr now = worker_.config();
   if (now == config_ && pool_) return Status::ok();

@@ -26,6 +26,8 @@ class Service {
 
   // OK when this node has booking, redis and federation sections (the pool is then usable).
   [[nodiscard]] Status ready();
+  // ready(), answering 501 not-implemented through `respond` when it is not: false then.
+  [[nodiscard]] bool readyOrAnswer(const gateway::Respond& respond, std::string_view request_id);
   [[nodiscard]] Pool& pool() { return *pool_; }
   [[nodiscard]] federation::NodeContext& node() { return node_; }
   [[nodiscard]] const config::Config& config() const { return *config_; }
