@@ -1,6 +1,8 @@
-// Handlers every node serves: /v1/node (identity and version of the node answering).
+// Handlers every node serves: /v1/node (identity and version of the node answering) and
+// /v1/openapi.yaml (the north API's contract).
 #include "adapters/codec.h"
 #include "app/node.h"
+#include "app/openapi.h"
 #include "booking/handlers.h"
 #include "common/logging.h"
 #include "federation/handlers.h"
@@ -29,11 +31,23 @@ class NodeInfoHandler final : public gateway::LocalHandler {
   uint32_t worker_;
 };
 
+class OpenApiHandler final : public gateway::LocalHandler {
+ public:
+  void handle(const gateway::LocalRequest& /*request*/, gateway::Respond respond) override {
+    gateway::LocalResponse r;
+    r.status = 200;
+    r.content_type = "application/yaml";  // RFC 9512
+    r.body = std::string(openApiDocument());
+    respond(std::move(r));
+  }
+};
+
 }  // namespace
 
 void registerBuiltinHandlers(gateway::HandlerRegistry& registry) {
   registry.add("node-info",
                [](gateway::WorkerContext& ctx) { return std::make_unique<NodeInfoHandler>(ctx); });
+  registry.add("openapi", [](gateway::WorkerContext&) { return std::make_unique<OpenApiHandler>(); });
   federation::registerHandlers(registry);
   identity::index::registerHandlers(registry);
   booking::registerHandlers(registry);
@@ -70,6 +84,11 @@ routes:
     match: exact
     methods: [GET]
     handler: node-info
+  - name: openapi
+    path: /v1/openapi.yaml
+    match: exact
+    methods: [GET]
+    handler: openapi
   - name: default
     path: /
     cluster: local

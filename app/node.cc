@@ -4,6 +4,7 @@
 #include <csignal>
 #include <memory>
 
+#include "app/cert_expiry.h"
 #include "app/node.h"
 #include "common/event_loop.h"
 #include "common/logging.h"
@@ -23,6 +24,7 @@ struct SignalContext {
   const gateway::HandlerRegistry* handlers;
   prometheus::Counter* reload_ok;
   prometheus::Counter* reload_failed;
+  CertificateExpiry* certificates;
   bool stopping = false;
 };
 
@@ -39,6 +41,7 @@ void reloadConfig(SignalContext& ctx) {
     return;
   }
   ctx.reload_ok->Increment();
+  ctx.certificates->update(**cfg);
   log::info("node", "config reloaded from " + ctx.config_path);
 }
 
@@ -82,7 +85,11 @@ int runNode(const config::ConfigPtr& config, const std::string& config_path,
                     config_path,
                     &handlers,
                     &reloads.Add({{"result", "success"}}),
-                    &reloads.Add({{"result", "failure"}})};
+                    &reloads.Add({{"result", "failure"}}),
+                    nullptr};
+  CertificateExpiry certificates(registry.process());
+  certificates.update(*config);
+  ctx.certificates = &certificates;
 
   observability::AdminServer admin(registry);
   for (const auto& note : handlers.statusNotes()) admin.addReadinessNote(note);

@@ -12,7 +12,7 @@ PACKAGES=(
   libhttp-parser-dev libpugixml-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools
-  nginx-light wrk prometheus curl python3 procps
+  nginx-light wrk prometheus curl python3 python3-yaml procps
   # fuzzing, sanitizers, lint
   clang-14 libclang-rt-14-dev clang-tidy clang-format
 )
