@@ -2,9 +2,11 @@
 """TLS and mutual TLS on listeners: verification, client certificate policy, caller identity,
 protocol versions and session resumption."""
 
+import calendar
 import os
 import socket
 import ssl
+import subprocess
 import sys
 import time
 import unittest
@@ -107,6 +109,19 @@ class TlsTest(NodeTestCase):
         tls.sendall(get("/big", close=False))
         r = reader.read_response(timeout=10)
         self.assertEqual(len(r.body), 3000000)
+
+    def test_certificate_expiry_is_exported(self):
+        """metrogw_tls_certificate_expiry_timestamp_seconds per TLS listener: the certificate's notAfter,
+        as openssl reads it, so that an alert can fire before it lapses; the plain listener has none."""
+        self.start()
+        out = subprocess.run(["openssl", "x509", "-noout", "-enddate", "-in", self.certs.server],
+                             capture_output=True, text=True, check=True, timeout=10).stdout
+        not_after = calendar.timegm(time.strptime(out.strip().split("=", 1)[1], "%b %d %H:%M:%S %Y %Z"))
+        for listener in ("tls", "mtls"):
+            self.assertEqual(self.gw.metric_value("metrogw_tls_certificate_expiry_timestamp_seconds",
+                                                  {"kind": "listener", "name": listener}), not_after, listener)
+        self.assertEqual(self.gw.metric_value("metrogw_tls_certificate_expiry_timestamp_seconds",
+                                              {"kind": "listener", "name": "main"}), 0)
 
     def test_plain_http_on_tls_listener(self):
         self.start()
