@@ -4,7 +4,7 @@
 #   Nanjing   node :8201 (federation mTLS :8301, admin :9201) ── FHIR R4 simulator  :7201
 #   Wuhu      node :8202 (federation mTLS :8302, admin :9202) ── HL7 v2 simulator   :7202 (MLLP)
 #   Ma'anshan node :8203 (federation mTLS :8303, admin :9203) ── HL7 v3 simulator   :7203
-#   redis-server :6390 (identity cache)
+#   redis-server :6390 (deploy/redis/pool.conf: identity cache, pools, consent ledgers; AOF, fsync always)
 #
 # then runs the scenario (deploy/demo/scenario.py): a Wuhu doctor searches Nanjing orthopaedics
 # slots through the Wuhu node and sees all three cities' hospitals in one directory search.
@@ -320,9 +320,11 @@ wait_line() {
 }
 
 start_redis() {
-  log "starting redis-server on 127.0.0.1:$REDIS_PORT (identity cache)"
-  start_service redis redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
-    --dir "$STATE_DIR"
+  log "starting redis-server on 127.0.0.1:$REDIS_PORT (deploy/redis/pool.conf: AOF, appendfsync always)"
+  rm -rf "$STATE_DIR/redis"  # every demo starts empty (its person-token key is fresh too)
+  mkdir -p "$STATE_DIR/redis"
+  start_service redis redis-server "$ROOT/deploy/redis/pool.conf" --bind 127.0.0.1 --port "$REDIS_PORT" \
+    --dir "$STATE_DIR/redis"
   local tries=0
   until redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; do
     if ((tries >= 50)); then
@@ -342,7 +344,8 @@ start_federation() {
   # The person-token key the three nodes share (identity/token.h): a fresh one per demo.
   (umask 077 && printf 'k%s %s\n' "$(date +%Y%m)" "$(openssl rand -hex 32)" >"$STATE_DIR/person-token.keys")
   python3 "$ROOT/deploy/demo/federation_configs.py" "$configs" "$certs" \
-    --redis "127.0.0.1:$REDIS_PORT" --key-file "$STATE_DIR/person-token.keys"
+    --redis "127.0.0.1:$REDIS_PORT" --key-file "$STATE_DIR/person-token.keys" \
+    --sharing "$STATE_DIR/audit" --booking
   for entry in "${CITIES[@]}"; do
     read -r name city dialect main admin platform <<<"$entry"
     log "starting the $name platform simulator ($dialect, city $city) on 127.0.0.1:$platform"
@@ -367,8 +370,10 @@ The federation is running (stop it with deploy/quickstart.sh --stop):
   Wuhu      node http://127.0.0.1:8202/v1/hospitals                admin http://127.0.0.1:9202/metrics
             POST http://127.0.0.1:8202/v1/patients/\$resolve  (metro residents: $SIM_BIN residents)
   Ma'anshan node http://127.0.0.1:8203/v1/slots?department=04.03   admin http://127.0.0.1:9203/metrics
+  API contract (OpenAPI 3.1) http://127.0.0.1:8201/v1/openapi.yaml (every node)
   platform simulators 127.0.0.1:7201 (FHIR R4, /fhir), 127.0.0.1:7202 (HL7 v2, MLLP), 127.0.0.1:7203 (HL7 v3, /hip)
-  redis 127.0.0.1:$REDIS_PORT; logs, configs and certificates in ${STATE_DIR#"$ROOT"/}/
+  redis 127.0.0.1:$REDIS_PORT (identity cache, appointment pools, consent ledgers, audit streams);
+  logs, configs, certificates and audit logs in ${STATE_DIR#"$ROOT"/}/
 EOF
 }
 
@@ -386,7 +391,8 @@ run_federation() {
   check_ports_free 8201 8202 8203 "${FEDERATION_PORTS[@]}" 9201 9202 9203 7201 7202 7203 "$REDIS_PORT"
   start_redis
   start_federation
-  python3 "$ROOT/deploy/demo/scenario.py" --wuhu http://127.0.0.1:8202 --sim "$SIM_BIN" || rc=$?
+  python3 "$ROOT/deploy/demo/scenario.py" --wuhu http://127.0.0.1:8202 --nanjing http://127.0.0.1:8201 \
+    --maanshan http://127.0.0.1:8203 --sim "$SIM_BIN" || rc=$?
   show_metrics 9202
   if [[ $once == 1 ]]; then
     stop_all
