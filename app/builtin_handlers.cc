@@ -1,8 +1,8 @@
-// Handlers every node serves: /v1/node (identity and version of the node answering) and
-// /v1/openapi.yaml (the north API's contract).
+// Handlers every node serves: /v1/node (identity and version of the node answering), the static
+// files (app/static_files.h), and the handlers of every capability folder.
 #include "adapters/codec.h"
 #include "app/node.h"
-#include "app/openapi.h"
+#include "app/static_files.h"
 #include "booking/handlers.h"
 #include "common/logging.h"
 #include "federation/handlers.h"
@@ -31,23 +31,12 @@ class NodeInfoHandler final : public gateway::LocalHandler {
   uint32_t worker_;
 };
 
-class OpenApiHandler final : public gateway::LocalHandler {
- public:
-  void handle(const gateway::LocalRequest& /*request*/, gateway::Respond respond) override {
-    gateway::LocalResponse r;
-    r.status = 200;
-    r.content_type = "application/yaml";  // RFC 9512
-    r.body = std::string(openApiDocument());
-    respond(std::move(r));
-  }
-};
-
 }  // namespace
 
 void registerBuiltinHandlers(gateway::HandlerRegistry& registry) {
   registry.add("node-info",
                [](gateway::WorkerContext& ctx) { return std::make_unique<NodeInfoHandler>(ctx); });
-  registry.add("openapi", [](gateway::WorkerContext&) { return std::make_unique<OpenApiHandler>(); });
+  registerStaticHandlers(registry);
   federation::registerHandlers(registry);
   identity::index::registerHandlers(registry);
   booking::registerHandlers(registry);

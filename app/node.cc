@@ -2,7 +2,10 @@
 #include <event2/event.h>
 
 #include <csignal>
+#include <fstream>
 #include <memory>
+#include <mutex>
+#include <sstream>
 
 #include "app/cert_expiry.h"
 #include "app/node.h"
@@ -16,6 +19,32 @@
 namespace metrogw::app {
 namespace {
 
+// The configuration text the node runs with, for GET /config on the admin port (operators compare it
+// with what they meant to deploy). Paths to keys and certificates appear, never their contents.
+class LiveConfig {
+ public:
+  void set(std::string text) {
+    const std::lock_guard<std::mutex> lock(mu_);
+    text_ = std::move(text);
+  }
+  [[nodiscard]] std::string get() const {
+    const std::lock_guard<std::mutex> lock(mu_);
+    return text_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::string text_;
+};
+
+[[nodiscard]] std::string configText(const std::string& path) {
+  if (path.empty()) return defaultConfigYaml();
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
 struct SignalContext {
   Dispatcher* dispatcher;
   gateway::Server* server;
@@ -25,6 +54,7 @@ struct SignalContext {
   prometheus::Counter* reload_ok;
   prometheus::Counter* reload_failed;
   CertificateExpiry* certificates;
+  LiveConfig* live;
   bool stopping = false;
 };
 
@@ -42,6 +72,7 @@ void reloadConfig(SignalContext& ctx) {
   }
   ctx.reload_ok->Increment();
   ctx.certificates->update(**cfg);
+  ctx.live->set(configText(ctx.config_path));
   log::info("node", "config reloaded from " + ctx.config_path);
 }
 
@@ -86,12 +117,19 @@ int runNode(const config::ConfigPtr& config, const std::string& config_path,
                     &handlers,
                     &reloads.Add({{"result", "success"}}),
                     &reloads.Add({{"result", "failure"}}),
+                    nullptr,
                     nullptr};
   CertificateExpiry certificates(registry.process());
   certificates.update(*config);
   ctx.certificates = &certificates;
 
   observability::AdminServer admin(registry);
+  LiveConfig live;
+  live.set(configText(config_path));
+  ctx.live = &live;
+  admin.addHandler("/config", [&live] {
+    return observability::AdminResponse{200, "application/yaml", live.get()};
+  });
   for (const auto& note : handlers.statusNotes()) admin.addReadinessNote(note);
   auto server = gateway::createServer(config, registry, handlers);
   if (!server.isOk()) {

@@ -13,6 +13,8 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools
   nginx-light wrk prometheus curl python3 python3-yaml procps
+  # the doctor console's browser test (headless Chromium driven over WebDriver)
+  chromium chromium-driver fonts-wqy-microhei
   # fuzzing, sanitizers, lint
   clang-14 libclang-rt-14-dev clang-tidy clang-format
 )

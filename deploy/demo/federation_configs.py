@@ -208,6 +208,7 @@ def node_config(name, city, display, dialect, ports, certdir, deadline_ms, ident
         "routes:",
         "  - { name: node, path: /v1/node, match: exact, methods: [GET], handler: node-info }",
         "  - { name: openapi, path: /v1/openapi.yaml, match: exact, methods: [GET], handler: openapi, listeners: [main] }",
+        "  - { name: console, path: /console, match: prefix, methods: [GET], handler: console, listeners: [main] }",
         "  - { name: slots, path: /v1/slots, match: exact, methods: [GET], handler: slot-search, listeners: [main] }",
         "  - { name: hospitals, path: /v1/hospitals, match: exact, methods: [GET], handler: hospital-directory,"
         " listeners: [main] }",
