@@ -370,6 +370,7 @@ The federation is running (stop it with deploy/quickstart.sh --stop):
   Wuhu      node http://127.0.0.1:8202/v1/hospitals                admin http://127.0.0.1:9202/metrics
             POST http://127.0.0.1:8202/v1/patients/\$resolve  (metro residents: $SIM_BIN residents)
   Ma'anshan node http://127.0.0.1:8203/v1/slots?department=04.03   admin http://127.0.0.1:9203/metrics
+  doctor console            http://127.0.0.1:8203/console/ (every node; Ma'anshan's callers are family doctors)
   API contract (OpenAPI 3.1) http://127.0.0.1:8201/v1/openapi.yaml (every node)
   platform simulators 127.0.0.1:7201 (FHIR R4, /fhir), 127.0.0.1:7202 (HL7 v2, MLLP), 127.0.0.1:7203 (HL7 v3, /hip)
   redis 127.0.0.1:$REDIS_PORT (identity cache, appointment pools, consent ledgers, audit streams);

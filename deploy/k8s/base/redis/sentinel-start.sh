@@ -1,0 +1,92 @@
+#!/bin/sh
+# Starts one Sentinel (StatefulSet "redis-sentinel") watching the city's pool, then execs
+# redis-server --sentinel. Sentinel rewrites its configuration file, so it is written anew into a
+# writable directory at every start; the current primary is learnt first from the other Sentinels,
+# else from a Redis pod reporting role:master, else it is redis-0 (a new pool).
+#
+# Environment: as redis-start.sh, plus
+#   SENTINEL_BIND (0.0.0.0), SENTINEL_RUN_DIR (/run/sentinel), SENTINEL_QUORUM (2),
+#   SENTINEL_DOWN_AFTER_MS (5000), SENTINEL_FAILOVER_TIMEOUT_MS (60000)
+set -eu
+
+: "${POD_NAME:?POD_NAME is required}"
+ns="${POD_NAMESPACE:-}"
+REDIS_PODS="${REDIS_PODS:-3}"
+SENTINEL_PODS="${SENTINEL_PODS:-3}"
+MASTER_NAME="${MASTER_NAME:-pool}"
+REDIS_HOST_FMT="${REDIS_HOST_FMT:-redis-%s.redis-headless.$ns.svc.cluster.local}"
+SENTINEL_HOST_FMT="${SENTINEL_HOST_FMT:-redis-sentinel-%s.redis-sentinel-headless.$ns.svc.cluster.local}"
+REDIS_PORT="${REDIS_PORT:-6379}"
+SENTINEL_PORT="${SENTINEL_PORT:-26379}"
+SENTINEL_BIND="${SENTINEL_BIND:-0.0.0.0}"
+REDIS_PASSWORD_FILE="${REDIS_PASSWORD_FILE:-/etc/metrogw/redis-auth/password}"
+SENTINEL_RUN_DIR="${SENTINEL_RUN_DIR:-/run/sentinel}"
+SENTINEL_QUORUM="${SENTINEL_QUORUM:-2}"
+SENTINEL_DOWN_AFTER_MS="${SENTINEL_DOWN_AFTER_MS:-5000}"
+SENTINEL_FAILOVER_TIMEOUT_MS="${SENTINEL_FAILOVER_TIMEOUT_MS:-60000}"
+
+log() { printf 'sentinel-start: %s\n' "$*" >&2; }
+
+ordinal="${POD_NAME##*-}"
+# shellcheck disable=SC2059  # the formats are ours, from the environment
+me="$(printf "$SENTINEL_HOST_FMT" "$ordinal")"
+# shellcheck disable=SC2059
+first="$(printf "$REDIS_HOST_FMT" 0)"
+password="$(head -n 1 "$REDIS_PASSWORD_FILE")"
+
+primary=""
+i=0
+while [ "$i" -lt "$SENTINEL_PODS" ] && [ -z "$primary" ]; do
+  # shellcheck disable=SC2059
+  host="$(printf "$SENTINEL_HOST_FMT" "$i")"
+  if [ "$host" != "$me" ]; then
+    answer="$(timeout 3 redis-cli -h "$host" -p "$SENTINEL_PORT" --raw \
+      SENTINEL get-master-addr-by-name "$MASTER_NAME" 2>/dev/null | head -n 1)" || answer=""
+    case "$answer" in
+      "" | *ERR* | *NOAUTH* | *IDONTKNOW*) ;;
+      *)
+        primary="$answer"
+        log "sentinel $host names $primary as the primary"
+        ;;
+    esac
+  fi
+  i=$((i + 1))
+done
+
+i=0
+while [ "$i" -lt "$REDIS_PODS" ] && [ -z "$primary" ]; do
+  # shellcheck disable=SC2059
+  host="$(printf "$REDIS_HOST_FMT" "$i")"
+  if REDISCLI_AUTH="$password" timeout 3 redis-cli -h "$host" -p "$REDIS_PORT" INFO replication 2>/dev/null |
+    tr -d '\r' | grep -qx 'role:master'; then
+    primary="$host"
+    log "$host reports role:master"
+  fi
+  i=$((i + 1))
+done
+
+if [ -z "$primary" ]; then
+  primary="$first"
+  log "nobody knows a primary yet: watching $first"
+fi
+
+mkdir -p "$SENTINEL_RUN_DIR"
+conf="$SENTINEL_RUN_DIR/sentinel.conf"
+umask 077
+cat >"$conf" <<EOF
+bind $SENTINEL_BIND
+port $SENTINEL_PORT
+dir $SENTINEL_RUN_DIR
+# Host names (stable StatefulSet DNS names) rather than pod IPs, which change on every restart.
+sentinel resolve-hostnames yes
+sentinel announce-hostnames yes
+sentinel announce-ip $me
+sentinel announce-port $SENTINEL_PORT
+sentinel monitor $MASTER_NAME $primary $REDIS_PORT $SENTINEL_QUORUM
+sentinel auth-pass $MASTER_NAME $password
+sentinel down-after-milliseconds $MASTER_NAME $SENTINEL_DOWN_AFTER_MS
+sentinel failover-timeout $MASTER_NAME $SENTINEL_FAILOVER_TIMEOUT_MS
+sentinel parallel-syncs $MASTER_NAME 1
+EOF
+log "starting $me, monitoring $MASTER_NAME at $primary:$REDIS_PORT (quorum $SENTINEL_QUORUM)"
+exec redis-server "$conf" --sentinel
