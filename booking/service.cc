@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "common/logging.h"
+#include "redis/config.h"
 
 namespace metrogw::booking {
 namespace {
@@ -56,17 +57,9 @@ Status Service::refresh() {
   if (!now || !now->booking || !now->redis || !now->federation)
     return Status::invalidArgument("this node has no booking pool (booking, redis and federation sections)");
   if (!pool_ || !config_ || !sameRedis(*config_, *now)) {
-    auto password = redis::readPasswordFile(now->redis->password_file);
-    if (!password.isOk()) return password.status();
+    ASSIGN_OR_RETURN(redis::Options o, redis::optionsFromConfig(*now->redis));
     syncer_.reset();
     pool_.reset();
-    redis::Options o;
-    o.host = now->redis->address.host;
-    o.port = now->redis->address.port;
-    o.password = std::move(password.value());
-    o.db = now->redis->db;
-    o.connect_timeout = now->redis->connect_timeout;
-    o.command_timeout = now->redis->command_timeout;
     redis_ = std::make_unique<redis::Client>(worker_.dispatcher, std::move(o), worker_.metrics,
                                              worker_.worker_index);
     redis_->start();

@@ -7,21 +7,10 @@
 #include "booking/delivery.h"
 #include "common/logging.h"
 #include "federation/node_context.h"
+#include "redis/config.h"
 
 namespace metrogw::booking {
 namespace {
-
-[[nodiscard]] StatusOr<redis::Options> redisOptions(const config::Redis& r) {
-  ASSIGN_OR_RETURN(std::string password, redis::readPasswordFile(r.password_file));
-  redis::Options o;
-  o.host = r.address.host;
-  o.port = r.address.port;
-  o.password = std::move(password);
-  o.db = r.db;
-  o.connect_timeout = r.connect_timeout;
-  o.command_timeout = r.command_timeout;
-  return o;
-}
 
 class DeliveryHandler final : public gateway::LocalHandler {
  public:
@@ -29,7 +18,7 @@ class DeliveryHandler final : public gateway::LocalHandler {
     const config::ConfigPtr config = worker.config();
     if (worker.worker_index != 0 || !config || !config->booking || !config->redis || !config->federation)
       return;
-    auto options = redisOptions(*config->redis);
+    auto options = redis::optionsFromConfig(*config->redis);
     if (!options.isOk()) {
       log::warn("booking.delivery", "not started: " + options.status().message());
       return;

@@ -8,6 +8,7 @@
 #include "common/logging.h"
 #include "identity/index/discovery.h"
 #include "identity/index/metrics.h"
+#include "redis/config.h"
 
 namespace metrogw::identity::index {
 namespace {
@@ -123,15 +124,7 @@ Status Service::refresh() {
     redis_ready_ = false;
   }
   if (rebuild && now->redis) {
-    auto password = redis::readPasswordFile(now->redis->password_file);
-    if (!password.isOk()) return password.status();
-    redis::Options o;
-    o.host = now->redis->address.host;
-    o.port = now->redis->address.port;
-    o.password = std::move(password.value());
-    o.db = now->redis->db;
-    o.connect_timeout = now->redis->connect_timeout;
-    o.command_timeout = now->redis->command_timeout;
+    ASSIGN_OR_RETURN(redis::Options o, redis::optionsFromConfig(*now->redis));
     shared_->redisClientAdded();
     redis_ =
         std::make_unique<redis::Client>(worker_.dispatcher, std::move(o), worker_.metrics,

@@ -1,4 +1,5 @@
 #include "sharing/internal/node.h"
+#include "redis/config.h"
 
 #include <chrono>
 #include <fstream>
@@ -23,15 +24,7 @@ Node::~Node() {
 }
 
 Status Node::connectRedis(const config::Redis& redis) {
-  auto password = redis::readPasswordFile(redis.password_file);
-  if (!password.isOk()) return password.status();
-  redis::Options o;
-  o.host = redis.address.host;
-  o.port = redis.address.port;
-  o.password = std::move(password.value());
-  o.db = redis.db;
-  o.connect_timeout = redis.connect_timeout;
-  o.command_timeout = redis.command_timeout;
+  ASSIGN_OR_RETURN(redis::Options o, redis::optionsFromConfig(redis));
   ledger_.reset();
   redis_ = std::make_unique<redis::Client>(worker_.dispatcher, std::move(o), worker_.metrics,
                                            worker_.worker_index);
