@@ -36,18 +36,24 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMETROGW_BENCH=OFF \
  && strip --strip-debug -o /out/metrogw-sim build/metrogw-sim
 
 # ---------------------------------------------------------------------------------------------
-# redis: Debian's redis-server / redis-sentinel (7.0, the version the pool's durability tests run
-# against) with the pool's settings. Used by the compose demo and the Kubernetes manifests, which
-# pass the listen address, data directory and replication settings on top of pool.conf.
+# redis: Debian's redis-server (7.0, the version the pool's durability tests run against) with the
+# pool's settings. Used by the compose demo and the Kubernetes manifests, which pass the listen
+# address, data directory and replication settings on top of pool.conf. Sentinel is the same binary
+# (`redis-server FILE --sentinel`); the Kubernetes start scripts also need redis-cli and timeout.
 # ---------------------------------------------------------------------------------------------
 FROM ${DEBIAN_IMAGE} AS redis
 ARG DEBIAN_FRONTEND=noninteractive
-RUN apt-get update \
- && apt-get install -y --no-install-recommends redis-server redis-sentinel redis-tools \
+# The redis user gets a fixed uid (the package's postinst keeps an existing system user), so that
+# the image's USER is numeric and Kubernetes' runAsNonRoot can verify it.
+RUN groupadd --system --gid 10002 redis \
+ && useradd --system --uid 10002 --gid redis --home-dir /var/lib/redis --no-create-home \
+      --shell /usr/sbin/nologin redis \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends redis-server redis-tools \
  && rm -rf /var/lib/apt/lists/* \
  && install -d -o redis -g redis -m 0750 /data
 COPY deploy/redis/pool.conf /etc/metrogw/redis/pool.conf
-USER redis
+USER 10002:10002
 WORKDIR /data
 EXPOSE 6379 26379
 # As shipped, pool.conf listens on loopback only; deployments override --bind (see DEPLOYMENT.md).
@@ -95,8 +101,9 @@ RUN ! ldd /usr/local/bin/metrogw /usr/local/bin/metrogw-sim | grep -F 'not found
 USER 10001:10001
 WORKDIR /var/lib/metrogw
 # Conventional ports of the container configurations (deploy/k8s): north API 8443 (TLS),
-# federation 9443 (mutual TLS), admin 9901 (/healthz, /readyz, /metrics). The compose demo keeps the
-# quickstart's per-city ports (8201-8203, 8301-8303, 9201-9203); the configuration file decides.
+# federation 9443 (mutual TLS), admin 9901 (/healthz, /readyz, /metrics, /config). The compose
+# demo keeps the quickstart's per-city ports (8201-8203, 8301-8303, 9201-9203); the configuration
+# file decides.
 EXPOSE 8443 9443 9901
 ENV METROGW_ADMIN_ADDR=127.0.0.1 \
     METROGW_ADMIN_PORT=9901

@@ -70,6 +70,18 @@ if [ -z "$primary" ]; then
   log "nobody knows a primary yet: watching $first"
 fi
 
+# Sentinel refuses a configuration whose primary name does not resolve; on a fresh namespace the
+# Redis pods may not exist yet, so wait for the name (up to 5 minutes) rather than crash-loop.
+waited=0
+until getent ahosts "$primary" >/dev/null 2>&1; do
+  if [ "$waited" -ge 300 ]; then
+    log "$primary does not resolve after ${waited}s"
+    exit 1
+  fi
+  sleep 2
+  waited=$((waited + 2))
+done
+
 mkdir -p "$SENTINEL_RUN_DIR"
 conf="$SENTINEL_RUN_DIR/sentinel.conf"
 umask 077
