@@ -2,6 +2,8 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
+
 #include "booking/internal/outcome.h"
 #include "booking/internal/rules_json.h"
 #include "booking/internal/scripts.h"
@@ -103,9 +105,30 @@ std::vector<std::string> Pool::args(const Idempotency* idem, const Caller* calle
   return a;
 }
 
-void Pool::run(const redis::Script& script, const std::vector<std::string>& argv, OutcomeCallback done) {
-  redis_.eval(script, {}, argv,
-              [done = std::move(done)](StatusOr<redis::Reply> r) { done(outcomeOf(std::move(r))); });
+void Pool::run(const redis::Script& script, const std::vector<std::string>& argv, OutcomeCallback done,
+               bool mutating) {
+  if (!mutating || wait_replicas_ == 0) {
+    redis_.eval(script, {}, argv,
+                [done = std::move(done)](StatusOr<redis::Reply> r) { done(outcomeOf(std::move(r))); });
+    return;
+  }
+  redis_.eval(
+      script, {}, argv,
+      [client = &redis_, replicas = wait_replicas_, timeout = wait_timeout_,
+       done = std::move(done)](StatusOr<redis::Reply> r) mutable {
+        auto outcome = outcomeOf(std::move(r));
+        if (!outcome.isOk() || !outcome->ok || outcome->replay) return done(std::move(outcome));
+        client->command(
+            {"WAIT", std::to_string(replicas), std::to_string(timeout.count())},
+            [replicas, outcome = std::move(outcome).value(),
+             done = std::move(done)](StatusOr<redis::Reply> w) mutable {
+              const long long acked = w.isOk() && w->type == redis::Reply::Type::kInteger ? w->integer : -1;
+              if (acked >= static_cast<long long>(replicas)) return done(std::move(outcome));
+              done(Status::upstreamUnavailable("not yet on " + std::to_string(replicas) + " replica(s) (" +
+                                               std::to_string(std::max(acked, 0LL)) +
+                                               " acknowledged); retry with the same Idempotency-Key"));
+            });
+      });
 }
 
 void Pool::hold(const Caller& caller, const Idempotency& idem, const std::string& slot,
@@ -133,7 +156,7 @@ void Pool::cancel(const Caller& caller, const Idempotency& idem, const std::stri
 void Pool::read(const Caller& caller, const std::string& appointment, OutcomeCallback done) {
   auto a = args(nullptr, nullptr);
   a.insert(a.end(), {appointment, caller.id()});
-  run(internal::readScript(), a, std::move(done));
+  run(internal::readScript(), a, std::move(done), false);
 }
 
 void Pool::noShow(const std::string& appointment, OutcomeCallback done) {
@@ -159,7 +182,7 @@ void Pool::referBack(const Caller& caller, const Idempotency& idem, const Referr
 void Pool::referrals(const ReferralQuery& q, OutcomeCallback done) {
   auto a = args(nullptr, nullptr);
   a.insert(a.end(), {q.actor, q.hospital, q.status, std::to_string(q.offset), std::to_string(q.limit)});
-  run(internal::referralListScript(), a, std::move(done));
+  run(internal::referralListScript(), a, std::move(done), false);
 }
 
 void Pool::search(const SlotSearch& q, SearchCallback done) {

@@ -142,6 +142,13 @@ class Pool {
                  OutcomeCallback done);
   // The referrals `hospital` received (oldest first), for `actor` ("*" or that hospital).
   void referrals(const ReferralQuery& query, OutcomeCallback done);
+  // redis.wait_replicas / wait_timeout_ms: a booking, hold or cancellation is confirmed only when
+  // that many replicas acknowledged it (so a Sentinel failover cannot lose it); otherwise 503 and
+  // the caller retries with the same Idempotency-Key (the stored answer is replayed).
+  void setDurability(uint32_t replicas, std::chrono::milliseconds timeout) {
+    wait_replicas_ = replicas;
+    wait_timeout_ = timeout;
+  }
   void search(const SlotSearch& query, SearchCallback done);
 
   // Slot sync: upsert a batch under generation `gen`, then withdraw what `gen` did not see.
@@ -150,12 +157,16 @@ class Pool {
 
  private:
   [[nodiscard]] std::vector<std::string> args(const Idempotency* idem, const Caller* caller) const;
-  void run(const redis::Script& script, const std::vector<std::string>& argv, OutcomeCallback done);
+  // A mutating script's success is answered only once `wait_replicas_` replicas hold it (WAIT).
+  void run(const redis::Script& script, const std::vector<std::string>& argv, OutcomeCallback done,
+           bool mutating = true);
 
   redis::Client& redis_;
   std::string prefix_;
   std::string city_;
   config::Booking settings_;
+  uint32_t wait_replicas_ = 0;
+  std::chrono::milliseconds wait_timeout_{500};
   std::string rules_json_;
 };
 

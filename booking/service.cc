@@ -13,9 +13,15 @@ constexpr std::chrono::milliseconds kRetrySync{5'000};
 
 [[nodiscard]] bool sameRedis(const config::Config& a, const config::Config& b) {
   const auto &x = *a.redis, &y = *b.redis;
+  auto sentinels = [](const config::Redis& r) {
+    std::string out = r.sentinel_master;
+    for (const auto& s : r.sentinels) out += " " + s.host + ":" + std::to_string(s.port);
+    return out;
+  };
   return x.address.host == y.address.host && x.address.port == y.address.port && x.db == y.db &&
-         x.password_file == y.password_file && x.command_timeout == y.command_timeout &&
-         x.key_prefix == y.key_prefix && a.federation->city == b.federation->city;
+         sentinels(x) == sentinels(y) && x.password_file == y.password_file &&
+         x.command_timeout == y.command_timeout && x.key_prefix == y.key_prefix &&
+         a.federation->city == b.federation->city;
 }
 
 }  // namespace
@@ -65,10 +71,12 @@ Status Service::refresh() {
     redis_->start();
     city_ = now->federation->city;
     pool_ = std::make_unique<Pool>(*redis_, now->redis->key_prefix, city_, *now->booking);
+    pool_->setDurability(now->redis->wait_replicas, now->redis->wait_timeout);
     syncer_ = std::make_unique<Syncer>(*pool_, *redis_, node_,
                                        worker_.node_name + "/" + std::to_string(worker_.worker_index));
   } else {
     pool_->setSettings(*now->booking);
+    pool_->setDurability(now->redis->wait_replicas, now->redis->wait_timeout);
   }
   config_ = std::move(now);
   return Status::ok();

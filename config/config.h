@@ -127,6 +127,14 @@ struct Partner {
 // The node's Redis (`redis:`): identity cache now, slot pools and streams later.
 struct Redis {
   HostAddress address{"127.0.0.1", 6379};
+  // Optional Redis Sentinel: the primary of `sentinel_master` is asked of these sentinels (in turn)
+  // before every connect, so the node follows a failover without a restart; `address` is unused.
+  std::vector<HostAddress> sentinels;
+  std::string sentinel_master;
+  // Bookings, holds and cancellations are confirmed only once this many replicas hold them (WAIT,
+  // up to wait_timeout); 0: the primary's own fsync (appendfsync always) is the durability.
+  uint32_t wait_replicas = 0;
+  Millis wait_timeout{500};
   std::string password_file;  // optional; AUTH with its first line
   uint32_t db = 0;
   Millis connect_timeout{1'000};

@@ -38,6 +38,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/event_loop.h"
@@ -56,6 +57,11 @@ class ClientImpl;
 struct Options {
   std::string host = "127.0.0.1";  // an address: hiredis resolves names with blocking getaddrinfo
   uint16_t port = 6379;
+  // Sentinel mode when non-empty: before every connect the primary of `sentinel_master` is asked of
+  // these sentinels in turn (host/port above are then unused), and a server that is not the primary
+  // (ROLE) is refused, so a failover is followed at the next reconnect.
+  std::vector<std::pair<std::string, uint16_t>> sentinels;
+  std::string sentinel_master;
   std::string password;  // already read from its file by the caller; empty = no AUTH
   uint32_t db = 0;
   std::chrono::milliseconds connect_timeout{1000};  // TCP connect + AUTH/SELECT/PING

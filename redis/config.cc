@@ -9,6 +9,8 @@ StatusOr<Options> optionsFromConfig(const config::Redis& redis) {
   Options o;
   o.host = redis.address.host;
   o.port = redis.address.port;
+  for (const auto& s : redis.sentinels) o.sentinels.emplace_back(s.host, s.port);
+  o.sentinel_master = redis.sentinel_master;
   o.password = std::move(password);
   o.db = redis.db;
   o.connect_timeout = redis.connect_timeout;

@@ -43,6 +43,24 @@ void readRedisAddress(const MapReader& m, Redis& out, const LoadContext& ctx) {
   out.address = host.value();
 }
 
+// sentinel: { master: NAME, addresses: ["host:port", ...] }
+void readSentinel(const MapReader& m, Redis& out, const LoadContext& ctx) {
+  const auto s = m.map("sentinel", {"master", "addresses"});
+  if (!s || !s->valid()) return;
+  s->require({"master", "addresses"});
+  s->readNonEmptyString("master", out.sentinel_master);
+  for (const auto& [text, at] : s->readStringList("addresses")) {
+    auto host = parseHostPort(text);
+    if (!host.isOk()) {
+      ctx.reader.error(at, "bad sentinel address '" + text + "': " + host.status().message());
+      continue;
+    }
+    out.sentinels.push_back(host.value());
+  }
+  if (out.sentinels.empty() && s->has("addresses"))
+    ctx.reader.error(s->at("addresses"), "at least one sentinel");
+}
+
 void readCheckDigit(const MapReader& m, Identity& out, const LoadContext& ctx) {
   std::string text;
   if (!m.readString("check_digit", text)) return;
@@ -72,15 +90,18 @@ void readPartners(const MapReader& root, LoadContext& ctx) {
 }
 
 void readRedis(const MapReader& root, LoadContext& ctx) {
-  const auto m = root.map(
-      "redis", {"address", "password_file", "db", "connect_timeout_ms", "command_timeout_ms", "key_prefix"});
+  const auto m = root.map("redis", {"address", "sentinel", "password_file", "db", "connect_timeout_ms",
+                                    "command_timeout_ms", "key_prefix", "wait_replicas", "wait_timeout_ms"});
   if (!m || !m->valid()) return;
   Redis out;
   readRedisAddress(*m, out, ctx);
+  readSentinel(*m, out, ctx);
   readFileKey(*m, "password_file", out.password_file, ctx);
   m->readInt("db", out.db, 0, 15);
   m->readMillis("connect_timeout_ms", out.connect_timeout);
   m->readMillis("command_timeout_ms", out.command_timeout);
+  m->readInt("wait_replicas", out.wait_replicas, 0, 16);
+  m->readMillis("wait_timeout_ms", out.wait_timeout);
   m->readNonEmptyString("key_prefix", out.key_prefix);
   ctx.config.redis = std::move(out);
 }

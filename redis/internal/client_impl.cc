@@ -2,6 +2,7 @@
 // stop() and destruction fail what is pending and free the connection safely.
 #include "redis/internal/client_impl.h"
 
+#include <cstdlib>
 #include <random>
 
 #include "common/logging.h"
@@ -27,7 +28,10 @@ ClientImpl::ClientImpl(Dispatcher& dispatcher, Options options, observability::R
                        uint32_t shard, StateCallback on_state)
     : dispatcher_(dispatcher),
       options_(std::move(options)),
-      endpoint_(options_.host + ":" + std::to_string(options_.port)),
+      endpoint_(options_.sentinels.empty() ? options_.host + ":" + std::to_string(options_.port)
+                                           : "sentinel:" + options_.sentinel_master),
+      host_(options_.sentinels.empty() ? options_.host : ""),
+      port_(options_.port),
       on_state_(std::move(on_state)),
       stats_(Stats::create(metrics, shard)),
       backoff_(options_.reconnect_min, options_.reconnect_max, backoffSeed(this)),
@@ -73,7 +77,11 @@ void ClientImpl::stop() {
 }
 
 void ClientImpl::connect(Deliveries& out) {
-  auto conn = Connection::open(dispatcher_, options_.host, options_.port, this);
+  if (sentinelMode() && !resolving_ && host_.empty()) {
+    askSentinel(out);
+    return;
+  }
+  auto conn = Connection::open(dispatcher_, host_, port_, this);
   if (!conn.isOk()) {
     enterDown(conn.status().message(), out);
     return;
@@ -83,6 +91,12 @@ void ClientImpl::connect(Deliveries& out) {
 }
 
 void ClientImpl::onConnected() {
+  if (resolving_) {
+    const char* argv[] = {"SENTINEL", "get-master-addr-by-name", options_.sentinel_master.data()};
+    const size_t lens[] = {8, 23, options_.sentinel_master.size()};
+    (void)conn_->sendControl(kSentinel, 3, argv, lens);
+    return;
+  }
   // Pipelined: the replies come back in this order; the first error ends the handshake.
   if (!options_.password.empty()) {
     const char* argv[] = {"AUTH", options_.password.data()};
@@ -98,15 +112,79 @@ void ClientImpl::onConnected() {
   const char* argv[] = {"PING"};
   const size_t lens[] = {4};
   (void)conn_->sendControl(kPing, 1, argv, lens);  // a refused send leaves it to connect_timeout
+  if (sentinelMode()) {  // a sentinel's word may be stale: only the primary itself will do
+    const char* role[] = {"ROLE"};
+    const size_t role_lens[] = {4};
+    (void)conn_->sendControl(kRole, 1, role, role_lens);
+  }
 }
 
 void ClientImpl::onControlReply(int tag, Reply reply) {
   Deliveries out;
-  if (reply.type == Reply::Type::kError) {
+  if (tag == kSentinel) {
+    onSentinelReply(reply, out);
+  } else if (reply.type == Reply::Type::kError) {
     handshakeFailed(tag, reply.str, out);
-  } else if (tag == kPing) {
+  } else if (tag == kRole) {
+    const std::string role = reply.elements.empty() ? "" : reply.elements.front().str;
+    if (role == "master") {
+      enterReady(out);
+    } else {
+      handshakeFailed(tag, "not the primary (role " + clip(role) + ")", out);
+    }
+  } else if (tag == kPing && !sentinelMode()) {
     enterReady(out);
   }
+}
+
+void ClientImpl::askSentinel(Deliveries& out) {
+  const auto& [host, port] = options_.sentinels[sentinel_next_ % options_.sentinels.size()];
+  sentinel_next_ = (sentinel_next_ + 1) % options_.sentinels.size();
+  resolving_ = true;
+  auto conn = Connection::open(dispatcher_, host, port, this);
+  if (!conn.isOk()) {
+    sentinelFailed(host + ":" + std::to_string(port) + ": " + conn.status().message(), out);
+    return;
+  }
+  conn_ = std::move(conn).value();
+  connect_timer_.enableOnce(options_.connect_timeout);
+}
+
+void ClientImpl::onSentinelReply(const Reply& reply, Deliveries& out) {
+  const bool named = reply.type == Reply::Type::kArray && reply.elements.size() == 2 &&
+                     !reply.elements[0].str.empty() && !reply.elements[1].str.empty();
+  int64_t port = 0;
+  if (named) port = std::strtoll(reply.elements[1].str.c_str(), nullptr, 10);
+  if (!named || port <= 0 || port > 65535) {
+    sentinelFailed(reply.type == Reply::Type::kError
+                       ? clip(reply.str)
+                       : "no primary known for '" + options_.sentinel_master + "'",
+                   out);
+    return;
+  }
+  connect_timer_.disable();
+  Connection::release(dispatcher_, std::move(conn_));
+  resolving_ = false;
+  sentinel_failures_ = 0;
+  host_ = reply.elements[0].str;
+  port_ = static_cast<uint16_t>(port);
+  const std::string endpoint = host_ + ":" + std::to_string(port_);
+  if (endpoint != endpoint_)
+    log::info("redis", "sentinel: primary of '" + options_.sentinel_master + "' is " + endpoint);
+  endpoint_ = endpoint;
+  connect(out);
+}
+
+void ClientImpl::sentinelFailed(const std::string& reason, Deliveries& out) {
+  connect_timer_.disable();
+  Connection::release(dispatcher_, std::move(conn_));
+  resolving_ = false;
+  if (++sentinel_failures_ < options_.sentinels.size()) {
+    askSentinel(out);  // the next one, at once
+    return;
+  }
+  sentinel_failures_ = 0;
+  enterDown("no sentinel named a primary (last: " + reason + ")", out);
 }
 
 void ClientImpl::handshakeFailed(int tag, const std::string& message, Deliveries& out) {
@@ -122,12 +200,21 @@ void ClientImpl::handshakeFailed(int tag, const std::string& message, Deliveries
 void ClientImpl::onConnectionLost(std::string reason) {
   Deliveries out;
   conn_.reset();  // an empty shell: hiredis is freeing the context
+  if (resolving_) {
+    sentinelFailed(reason, out);
+    return;
+  }
+  if (sentinelMode()) host_.clear();  // the primary may have moved: ask again before reconnecting
   failAllPending(Status::upstreamUnavailable("redis " + endpoint_ + ": " + reason), out);
   enterDown(reason, out);
 }
 
 void ClientImpl::onConnectTimeout() {
   Deliveries out;
+  if (resolving_) {
+    sentinelFailed("no answer within " + std::to_string(options_.connect_timeout.count()) + " ms", out);
+    return;
+  }
   dropConnection("not ready within " + std::to_string(options_.connect_timeout.count()) + " ms", out);
 }
 
@@ -149,6 +236,7 @@ void ClientImpl::enterReady(Deliveries& out) {
 
 void ClientImpl::dropConnection(const std::string& reason, Deliveries& out) {
   connect_timer_.disable();
+  if (sentinelMode()) host_.clear();  // ask the sentinels again before the next connect
   failAllPending(Status::upstreamUnavailable("redis " + endpoint_ + ": " + reason), out);
   Connection::release(dispatcher_, std::move(conn_));  // after the requests are detached
   enterDown(reason, out);

@@ -44,7 +44,7 @@ class ClientImpl : public ConnectionEvents {
             ReplyCallback cb);
 
  private:
-  enum ControlTag { kAuth = 1, kSelect, kPing };
+  enum ControlTag { kAuth = 1, kSelect, kPing, kRole, kSentinel };
 
   // ConnectionEvents
   void onConnected() override;
@@ -60,6 +60,11 @@ class ClientImpl : public ConnectionEvents {
   void dropConnection(const std::string& reason, Deliveries& out);
   void enterDown(const std::string& reason, Deliveries& out);
   void setState(State s, const std::string& reason, Deliveries& out);
+  // Sentinel mode (options_.sentinels): ask the next sentinel for the primary, and its outcome.
+  [[nodiscard]] bool sentinelMode() const { return !options_.sentinels.empty(); }
+  void askSentinel(Deliveries& out);
+  void onSentinelReply(const Reply& reply, Deliveries& out);
+  void sentinelFailed(const std::string& reason, Deliveries& out);
 
   // Command path (client_commands.cc).
   static void onReply(redisAsyncContext* ac, void* reply, void* privdata);
@@ -72,7 +77,12 @@ class ClientImpl : public ConnectionEvents {
 
   Dispatcher& dispatcher_;
   const Options options_;
-  const std::string endpoint_;  // "host:port", for logs and messages
+  std::string endpoint_;  // "host:port" of the server (the primary in sentinel mode), for logs and messages
+  std::string host_;      // where connect() goes: options_.host, or the primary a sentinel named
+  uint16_t port_;
+  bool resolving_ = false;        // conn_ is a sentinel connection
+  size_t sentinel_next_ = 0;      // the sentinel to ask next (round robin)
+  size_t sentinel_failures_ = 0;  // sentinels that failed in this round
   StateCallback on_state_;
   std::unique_ptr<Stats> stats_;
 

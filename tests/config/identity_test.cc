@@ -108,6 +108,33 @@ partners:
   EXPECT_THAT(errors, ::testing::Contains(HasSubstr("subject is already partner 'a'")));
 }
 
+// Redis Sentinel and replica acknowledgement: parsed, and bad entries named.
+TEST(IdentityConfigTest, SentinelAndReplicaAcknowledgement) {
+  auto cfg = loadOk(with(R"(identity: { key_file: keys.txt }
+redis:
+  sentinel: { master: pool, addresses: ["127.0.0.1:26379", "10.0.0.2:26380"] }
+  wait_replicas: 1
+  wait_timeout_ms: 800
+)"));
+  ASSERT_TRUE(cfg->redis.has_value());
+  EXPECT_EQ(cfg->redis->sentinel_master, "pool");
+  ASSERT_EQ(cfg->redis->sentinels.size(), 2U);
+  EXPECT_EQ(cfg->redis->sentinels[1].host, "10.0.0.2");
+  EXPECT_EQ(cfg->redis->sentinels[1].port, 26380);
+  EXPECT_EQ(cfg->redis->wait_replicas, 1U);
+  EXPECT_EQ(cfg->redis->wait_timeout.count(), 800);
+
+  auto errors = loadErrors(with(R"(identity: { key_file: keys.txt }
+redis:
+  sentinel: { addresses: ["somewhere"], extra: 1 }
+  wait_replicas: 99
+)"));
+  EXPECT_THAT(errors, ::testing::Contains(HasSubstr("redis.sentinel: missing required key 'master'")));
+  EXPECT_THAT(errors, ::testing::Contains(HasSubstr("bad sentinel address 'somewhere'")));
+  EXPECT_THAT(errors, ::testing::Contains(HasSubstr("extra")));
+  EXPECT_THAT(errors, ::testing::Contains(HasSubstr("redis.wait_replicas")));
+}
+
 TEST(IdentityConfigTest, IdentityNeedsFederation) {
   auto errors = loadErrors("listeners: [{ name: m, port: 0 }]\nidentity: { key_file: k }\n");
   EXPECT_THAT(errors, ::testing::Contains(HasSubstr("identity needs a federation section")));
