@@ -242,23 +242,24 @@ TEST(LoaderTest, FindClusterReturnsNullForUnknown) {
 TEST(LoaderTest, ExampleConfigIsValid) {
   const std::string path = std::string(METROGW_SOURCE_DIR) + "/deploy/config/example.yaml";
   LoadOptions options = testing::testOptions();
-  options.known_handlers = {"node-info"};  // the names the binary registers
+  options.known_handlers = {"node-info", "openapi"};  // the names the binary registers
   auto result = loadFile(path, options);
   ASSERT_TRUE(result.isOk()) << result.status().message();
   const Config& c = *result.value();
   EXPECT_EQ(c.source, path);
   EXPECT_EQ(c.listeners.size(), 2u);
   EXPECT_EQ(c.clusters.size(), 2u);
-  EXPECT_EQ(c.routes.size(), 4u);
+  EXPECT_EQ(c.routes.size(), 5u);
   EXPECT_TRUE(c.listeners[0].tls.has_value());
-  EXPECT_EQ(c.routes[1].match, PathMatch::kTemplate);
+  EXPECT_EQ(c.routes[1].handler, "openapi");
+  EXPECT_EQ(c.routes[2].match, PathMatch::kTemplate);
 }
 
 // local.yaml is what the README and quickstart tell operators to run as-is: files checked too.
 TEST(LoaderTest, LocalConfigRunsAsShipped) {
   const std::string path = std::string(METROGW_SOURCE_DIR) + "/deploy/config/local.yaml";
   LoadOptions options;
-  options.known_handlers = {"node-info"};
+  options.known_handlers = {"node-info", "openapi"};
   auto result = loadFile(path, options);
   ASSERT_TRUE(result.isOk()) << result.status().message();
   EXPECT_EQ(result.value()->listeners.at(0).port, 8080);
