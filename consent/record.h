@@ -36,7 +36,8 @@ struct Record {
   int64_t not_after_ms = policy::kNoEnd;  // exclusive
   std::string source;                     // platform / channel that recorded it
   int64_t recorded_ms = 0;
-  std::string recorded_by;  // the caller (certificate subject or partner), "listener:<name>" for a caller without a certificate
+  std::string recorded_by;  // the caller (certificate subject or partner), "listener:<name>" for a caller
+                            // without a certificate
   std::string home_city;    // the node whose ledger holds it (also the id's prefix)
   std::string revokes;      // revocation: the id of the grant it ends
 };

@@ -16,6 +16,7 @@ inline constexpr std::string_view kFederationPath = "/federation/v1/query";
 // an error status when the peer could not be reached or answered something else.
 // `path` selects the peer endpoint (booking and sharing have their own).
 void callPeer(gateway::HttpClient& client, const config::Peer& peer, const model::EnvelopeT& request,
-              std::chrono::milliseconds timeout, EnvelopeCallback done, std::string_view path = kFederationPath);
+              std::chrono::milliseconds timeout, EnvelopeCallback done,
+              std::string_view path = kFederationPath);
 
 }  // namespace metrogw::federation
