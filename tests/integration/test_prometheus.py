@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A real Prometheus server (Debian package prometheus) on loopback scrapes a running metrogw node with
 the shipped alert rules (deploy/prometheus/alerts.yml) loaded; its HTTP API then answers a metric the
-node exported (the requests just served, by route) and lists the metrogw alert rules as healthy."""
+node exported (the requests just served, by route) and lists the metrogw alert rules as healthy.
+The graph of the node's request rate in Prometheus's own UI is kept as a screenshot
+(build/test-artifacts/prometheus-graph.png; Grafana is not packaged in Debian 12)."""
 import json
 import os
 import shutil
@@ -13,6 +15,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import SOURCE_DIR, NodeTestCase, free_port, request, simple_config, wait_until  # noqa: E402
+from webdriver import ARTIFACTS, WebDriver, browsers_installed  # noqa: E402
 
 PROMETHEUS = shutil.which("prometheus")
 RULES = os.path.join(SOURCE_DIR, "deploy", "prometheus", "alerts.yml")
@@ -82,6 +85,30 @@ class PrometheusTest(NodeTestCase):
         time.sleep(2)  # a few evaluations
         rules = self.api(port, "/api/v1/rules")["data"]["groups"]
         self.assertTrue(all(r["health"] in ("ok", "unknown") for g in rules for r in g["rules"]), rules)
+        self.graph_screenshot(port, node)
+
+    def graph_screenshot(self, port, node):
+        self.assertTrue(browsers_installed(), "chromium and chromium-driver: deploy/install-deps.sh installs them")
+        deadline = time.monotonic() + 12  # a few scrapes of changing traffic draw a line
+        i = 0
+        while time.monotonic() < deadline:
+            for _ in range(1 + i % 7):
+                request(node.port(), "GET", "/v1/node")
+            request(node.port(), "GET", "/missing")
+            i += 1
+            time.sleep(0.2)
+        expr = urllib.parse.quote("sum by (route, code_class) (rate(metrogw_http_requests_total[5s])) > 0")
+        driver = WebDriver(self.tmpdir)
+        self.addCleanup(driver.close)
+        driver.go(f"http://127.0.0.1:{port}/classic/graph?g0.expr={expr}&g0.tab=0&g0.range_input=1m")
+        wait_until(lambda: driver.js("return document.querySelectorAll('.graph_area svg path.line, "
+                                     ".graph_area svg path').length") > 0,
+                   timeout=20, interval=0.5, message="the graph was not drawn")
+        time.sleep(1)
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        shot = os.path.join(ARTIFACTS, "prometheus-graph.png")
+        driver.screenshot(shot)
+        self.assertGreater(os.path.getsize(shot), 10_000)
 
 
 if __name__ == "__main__":
