@@ -408,7 +408,8 @@ class LimitsTest(NodeTestCase):
         while time.monotonic() < deadline:
             peak_kb = max(peak_kb, self.gw.rss_kb())
             time.sleep(0.1)
-        self.assertLess(peak_kb, 100 * 1024,
+        # 100 MB in all for a release build; a sanitizer build starts near that, so its bound is relative.
+        self.assertLess(peak_kb, max(100 * 1024, baseline_kb + 24 * 1024),
                         f"node RSS reached {peak_kb} kB (baseline {baseline_kb} kB) with a client not reading")
         # Well below the 20 MB body: the gateway must not buffer what the client does not read.
         self.assertLess(peak_kb - baseline_kb, 12 * 1024,
