@@ -53,35 +53,9 @@ password="$(head -n 1 "$REDIS_PASSWORD_FILE")"
   exit 1
 }
 
-primary=""
-i=0
-while [ "$i" -lt "$SENTINEL_PODS" ] && [ -z "$primary" ]; do
-  # shellcheck disable=SC2059
-  host="$(printf "$SENTINEL_HOST_FMT" "$i")"
-  answer="$(timeout 3 redis-cli -h "$host" -p "$SENTINEL_PORT" --raw \
-    SENTINEL get-master-addr-by-name "$MASTER_NAME" 2>/dev/null | head -n 1)" || answer=""
-  case "$answer" in
-    "" | *ERR* | *NOAUTH* | *IDONTKNOW*) ;;
-    *)
-      primary="$answer"
-      log "sentinel $host names $primary as the primary"
-      ;;
-  esac
-  i=$((i + 1))
-done
-
-i=0
-while [ "$i" -lt "$REDIS_PODS" ] && [ -z "$primary" ]; do
-  # shellcheck disable=SC2059
-  host="$(printf "$REDIS_HOST_FMT" "$i")"
-  if [ "$host" != "$me" ] &&
-    REDISCLI_AUTH="$password" timeout 3 redis-cli -h "$host" -p "$REDIS_PORT" INFO replication 2>/dev/null |
-    tr -d '\r' | grep -qx 'role:master'; then
-    primary="$host"
-    log "no sentinel answered; $host reports role:master"
-  fi
-  i=$((i + 1))
-done
+# shellcheck source=find-primary.sh
+. "$(dirname "$0")/find-primary.sh"
+find_primary "$me"
 
 if [ -z "$primary" ]; then
   primary="$first"
