@@ -52,7 +52,7 @@ run_sanitize() {
   cmake -S . -B build-asan -DMETROGW_SANITIZE=ON -DMETROGW_BENCH=OFF
   cmake --build build-asan -j"$JOBS"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
-  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$ROOT/fuzz/ubsan.supp
   exec ctest --test-dir build-asan "${CTEST_ARGS[@]}"
 }
 
@@ -121,7 +121,7 @@ run_fuzz() {
   ((${#fuzzers[@]} > 0)) || die "no *_fuzz executables in build-fuzz/fuzz/ (see fuzz/CMakeLists.txt)"
 
   export ASAN_OPTIONS=detect_leaks=1
-  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$ROOT/fuzz/ubsan.supp
   local bin failed=()
   for bin in "${fuzzers[@]}"; do
     run_fuzzer "$ROOT/$bin" "$seconds" || failed+=("$(basename "$bin")")
