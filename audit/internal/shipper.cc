@@ -10,6 +10,7 @@
 #include "audit/audit.h"
 #include "audit/internal/files.h"
 #include "common/logging.h"
+#include "redis/config.h"
 
 namespace metrogw::audit::internal {
 namespace {
@@ -72,7 +73,9 @@ Shipper::~Shipper() {
 bool Shipper::connect() {
   if (ctx_ != nullptr) return true;
   const timeval tv = toTimeval(redis_.connect_timeout);
-  ctx_ = redisConnectWithTimeout(redis_.address.host.c_str(), redis_.address.port, tv);
+  const auto primary = redis::currentPrimary(redis_);  // asked again at every reconnect (Sentinel)
+  if (!primary.isOk()) return false;
+  ctx_ = redisConnectWithTimeout(primary->host.c_str(), primary->port, tv);
   bool ok = ctx_ != nullptr && ctx_->err == 0 &&
             redisSetTimeout(ctx_, toTimeval(redis_.command_timeout)) == REDIS_OK;
   if (ok && !password_.empty()) ok = okReply(ctx_, "AUTH %s", password_);

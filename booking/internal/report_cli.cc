@@ -10,6 +10,7 @@
 
 #include "booking/report.h"
 #include "config/config.h"
+#include "redis/config.h"
 
 namespace metrogw::booking {
 namespace {
@@ -59,8 +60,9 @@ using ReplyPtr = std::unique_ptr<redisReply, ReplyFree>;
   if (!cfg.isOk()) return cfg.status();
   if (!(*cfg)->redis) return Status::ok();
   const config::Redis& r = *(*cfg)->redis;
-  f.host = r.address.host;
-  f.port = r.address.port;
+  ASSIGN_OR_RETURN(const config::HostAddress primary, redis::currentPrimary(r));
+  f.host = primary.host;
+  f.port = primary.port;
   f.db = static_cast<int>(r.db);
   f.prefix = r.key_prefix;
   if (!r.password_file.empty()) {

@@ -17,7 +17,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import free_port, wait_until  # noqa: E402
+from harness import METROGW_BIN, free_port, wait_until  # noqa: E402
 from cities import _encode, _read  # noqa: E402
 import socket  # noqa: E402
 import test_booking  # noqa: E402
@@ -141,6 +141,16 @@ class SentinelFailoverTest(test_booking.BookingTest):
             self.assertEqual(status, b"booked", f"{aid} lost in the failover")
             r, body = self.call("nanjing", "GET", f"/v1/appointments/{aid}")
             self.assertEqual((r.status, body.get("status")), (200, "booked"), aid)
+
+        # The blocking users of the redis: section ask the sentinels too: the monthly report reads the
+        # new primary (every confirmed booking is counted there).
+        month = time.strftime("%Y-%m", time.gmtime(time.time() + 8 * 3600))
+        out = subprocess.run([METROGW_BIN,
+                              "report", "bookings", "--month", month, "--config", self.nodes["nanjing"].config_path],
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        counts = [int(line.rsplit(",", 1)[1]) for line in out.stdout.splitlines()[1:] if line.strip()]
+        self.assertGreaterEqual(sum(counts), len(confirmed), out.stdout)
 
 
 if __name__ == "__main__":
