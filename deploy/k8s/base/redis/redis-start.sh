@@ -22,17 +22,7 @@
 #   MIN_REPLICAS_TO_WRITE (1), MIN_REPLICAS_MAX_LAG (10)
 set -eu
 
-: "${POD_NAME:?POD_NAME is required}"
-ns="${POD_NAMESPACE:-}"
-REDIS_PODS="${REDIS_PODS:-3}"
-SENTINEL_PODS="${SENTINEL_PODS:-3}"
-MASTER_NAME="${MASTER_NAME:-pool}"
-REDIS_HOST_FMT="${REDIS_HOST_FMT:-redis-%s.redis-headless.$ns.svc.cluster.local}"
-SENTINEL_HOST_FMT="${SENTINEL_HOST_FMT:-redis-sentinel-%s.redis-sentinel-headless.$ns.svc.cluster.local}"
-REDIS_PORT="${REDIS_PORT:-6379}"
-SENTINEL_PORT="${SENTINEL_PORT:-26379}"
 REDIS_BIND="${REDIS_BIND:-0.0.0.0}"
-REDIS_PASSWORD_FILE="${REDIS_PASSWORD_FILE:-/etc/metrogw/redis-auth/password}"
 POOL_CONF="${POOL_CONF:-/etc/metrogw/redis/pool.conf}"
 REDIS_DATA_DIR="${REDIS_DATA_DIR:-/data}"
 REDIS_RUN_DIR="${REDIS_RUN_DIR:-/run/redis}"
@@ -41,20 +31,16 @@ MIN_REPLICAS_TO_WRITE="${MIN_REPLICAS_TO_WRITE:-1}"
 MIN_REPLICAS_MAX_LAG="${MIN_REPLICAS_MAX_LAG:-10}"
 
 log() { printf 'redis-start: %s\n' "$*" >&2; }
+# shellcheck source=redis-common.sh
+. "$(dirname "$0")/redis-common.sh"
 
-ordinal="${POD_NAME##*-}"
 # shellcheck disable=SC2059  # the formats are ours, from the environment
 me="$(printf "$REDIS_HOST_FMT" "$ordinal")"
-# shellcheck disable=SC2059
-first="$(printf "$REDIS_HOST_FMT" 0)"
-password="$(head -n 1 "$REDIS_PASSWORD_FILE")"
 [ -n "$password" ] || {
   log "$REDIS_PASSWORD_FILE is empty"
   exit 1
 }
 
-# shellcheck source=find-primary.sh
-. "$(dirname "$0")/find-primary.sh"
 find_primary "$me"
 
 if [ -z "$primary" ]; then

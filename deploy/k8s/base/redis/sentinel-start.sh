@@ -9,33 +9,19 @@
 #   SENTINEL_DOWN_AFTER_MS (5000), SENTINEL_FAILOVER_TIMEOUT_MS (60000)
 set -eu
 
-: "${POD_NAME:?POD_NAME is required}"
-ns="${POD_NAMESPACE:-}"
-REDIS_PODS="${REDIS_PODS:-3}"
-SENTINEL_PODS="${SENTINEL_PODS:-3}"
-MASTER_NAME="${MASTER_NAME:-pool}"
-REDIS_HOST_FMT="${REDIS_HOST_FMT:-redis-%s.redis-headless.$ns.svc.cluster.local}"
-SENTINEL_HOST_FMT="${SENTINEL_HOST_FMT:-redis-sentinel-%s.redis-sentinel-headless.$ns.svc.cluster.local}"
-REDIS_PORT="${REDIS_PORT:-6379}"
-SENTINEL_PORT="${SENTINEL_PORT:-26379}"
 SENTINEL_BIND="${SENTINEL_BIND:-0.0.0.0}"
-REDIS_PASSWORD_FILE="${REDIS_PASSWORD_FILE:-/etc/metrogw/redis-auth/password}"
 SENTINEL_RUN_DIR="${SENTINEL_RUN_DIR:-/run/sentinel}"
 SENTINEL_QUORUM="${SENTINEL_QUORUM:-2}"
 SENTINEL_DOWN_AFTER_MS="${SENTINEL_DOWN_AFTER_MS:-5000}"
 SENTINEL_FAILOVER_TIMEOUT_MS="${SENTINEL_FAILOVER_TIMEOUT_MS:-60000}"
 
 log() { printf 'sentinel-start: %s\n' "$*" >&2; }
+# shellcheck source=redis-common.sh
+. "$(dirname "$0")/redis-common.sh"
 
-ordinal="${POD_NAME##*-}"
 # shellcheck disable=SC2059  # the formats are ours, from the environment
 me="$(printf "$SENTINEL_HOST_FMT" "$ordinal")"
-# shellcheck disable=SC2059
-first="$(printf "$REDIS_HOST_FMT" 0)"
-password="$(head -n 1 "$REDIS_PASSWORD_FILE")"
 
-# shellcheck source=find-primary.sh
-. "$(dirname "$0")/find-primary.sh"
 find_primary "$me"
 
 if [ -z "$primary" ]; then
