@@ -1,6 +1,5 @@
 #include "booking/referrals.h"
 
-#include <charconv>
 #include <string>
 
 #include "booking/internal/outcome.h"
@@ -17,15 +16,6 @@ using gateway::http::Problem;
 using gateway::http::QueryParams;
 
 constexpr uint64_t kMaxLimit = 200;
-
-[[nodiscard]] Status number(std::string_view name, std::string_view v, uint64_t min, uint64_t max,
-                            uint64_t& out) {
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (v.empty() || ec != std::errc() || end != v.data() + v.size() || out < min || out > max)
-    return Status::invalidArgument("parameter '" + std::string(name) + "': " + std::to_string(min) + "-" +
-                                   std::to_string(max));
-  return Status::ok();
-}
 
 [[nodiscard]] bool knownStatus(std::string_view s) {
   return s == "requested" || s == "accepted" || s == "rejected" || s == "completed";
@@ -45,12 +35,13 @@ constexpr uint64_t kMaxLimit = 200;
       return Status::invalidArgument("parameter 'status': requested, accepted, rejected or completed");
     q.status = std::string(*v);
   }
-  uint64_t n = 0;
   if (const auto v = p.get("limit")) {
-    RETURN_IF_ERROR(number("limit", *v, 1, kMaxLimit, n));
+    ASSIGN_OR_RETURN(const uint64_t n, internal::numberParam("limit", *v, 1, kMaxLimit));
     q.limit = static_cast<uint32_t>(n);
   }
-  if (const auto v = p.get("cursor")) RETURN_IF_ERROR(number("cursor", *v, 0, UINT32_MAX, q.offset));
+  if (const auto v = p.get("cursor")) {
+    ASSIGN_OR_RETURN(q.offset, internal::numberParam("cursor", *v, 0, UINT32_MAX));
+  }
   return Status::ok();
 }
 

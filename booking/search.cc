@@ -4,6 +4,7 @@
 
 #include "adapters/codec.h"
 #include "booking/internal/outcome.h"
+#include "booking/internal/request.h"
 #include "booking/internal/slot_model.h"
 #include "booking/internal/times.h"
 #include "booking/peer.h"
@@ -79,11 +80,7 @@ struct ParsedSearch {
   q.to = federation::chinaTime((to + 999) / 1000);
   q.limit = 50;
   if (const auto v = p.get("limit")) {
-    const std::string s(*v);
-    char* end = nullptr;
-    const long n = std::strtol(s.c_str(), &end, 10);
-    if (s.empty() || *end != '\0' || n < 1 || n > 200)
-      return Status::invalidArgument("parameter 'limit': 1-200");
+    ASSIGN_OR_RETURN(const uint64_t n, internal::numberParam("limit", *v, 1, 200));
     q.limit = static_cast<uint16_t>(n);
   }
   if (const auto c = p.get("cursor")) {

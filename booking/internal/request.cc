@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "identity/token.h"
 
@@ -103,6 +104,15 @@ std::string referralActor(const config::Config& config, std::string_view subject
     if (holdsScope(p.scopes, kHospitalScope)) return p.name;
   }
   return {};
+}
+
+StatusOr<uint64_t> numberParam(std::string_view name, std::string_view value, uint64_t min, uint64_t max) {
+  uint64_t out = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || out < min || out > max)
+    return Status::invalidArgument("parameter '" + std::string(name) + "': " + std::to_string(min) + "-" +
+                                   std::to_string(max));
+  return out;
 }
 
 std::string requestDigest(std::string_view op, std::string_view target, std::string_view body) {

@@ -18,6 +18,9 @@ inline constexpr std::string_view kHospitalScope = "booking:hospital";
 
 // {"slot","patient","hold"?,"referral"?} (hold requests: slot and patient only). Errors name the field.
 [[nodiscard]] StatusOr<BookRequest> parseBookBody(std::string_view body);
+// A query parameter's unsigned number in [min, max]; the error is "parameter 'NAME': MIN-MAX".
+[[nodiscard]] StatusOr<uint64_t> numberParam(std::string_view name, std::string_view value, uint64_t min,
+                                             uint64_t max);
 
 // The Idempotency-Key header (1..128 visible ASCII characters); nullopt when absent, an error when bad.
 [[nodiscard]] StatusOr<std::optional<std::string>> idempotencyKey(const gateway::http::MessageHead& head);
