@@ -13,7 +13,8 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools
   nginx-light wrk prometheus curl python3 python3-yaml procps
-  # the doctor console's browser test (headless Chromium driven over WebDriver)
+  # the browser tests: headless Chromium, driven by playwright-core (console) and over WebDriver
+  # (Prometheus graph screenshot); Node.js and npm are checked below
   chromium chromium-driver fonts-wqy-microhei
   # fuzzing, sanitizers, lint
   clang-14 libclang-rt-14-dev clang-tidy clang-format
@@ -25,6 +26,12 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+
+# Node.js and npm run the console's browser test (playwright-core, installed by deploy/test.sh). A
+# machine may already have them from elsewhere (its own nodejs build bundles npm): then leave them.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#PACKAGES[@]} packages present"

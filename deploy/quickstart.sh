@@ -23,9 +23,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 readonly BUILD_DIR="$ROOT/build"
-readonly STATE_DIR="$BUILD_DIR/quickstart"
-readonly METROGW_BIN="$BUILD_DIR/metrogw"
-readonly SIM_BIN="$BUILD_DIR/metrogw-sim"
+# METROGW_QUICKSTART_DIR moves the state (pidfiles, logs, configs, certificates) elsewhere: the
+# console's browser test runs its own quickstart deployment without touching a demo in build/.
+readonly STATE_DIR="${METROGW_QUICKSTART_DIR:-$BUILD_DIR/quickstart}"
+# With --no-build, METROGW_BIN and METROGW_SIM_BIN may name binaries of another build (sanitizers).
+readonly BIN_FROM_ENV="${METROGW_BIN:-}" SIM_FROM_ENV="${METROGW_SIM_BIN:-}"
+METROGW_BIN="$BUILD_DIR/metrogw"
+SIM_BIN="$BUILD_DIR/metrogw-sim"
 readonly REDIS_PORT=6390
 # name, GB/T 2260 city, platform dialect, node main port, admin port, platform (simulator) port
 readonly CITIES=("nanjing 3201 fhir-r4 8201 9201 7201" "wuhu 3402 hl7v2 8202 9202 7202"
@@ -48,7 +52,7 @@ die() {
 
 usage() {
   cat <<EOF
-Usage: deploy/quickstart.sh [--once | --single | --stop | --help]
+Usage: deploy/quickstart.sh [--no-build] [--once | --single | --stop | --help]
 
 Without options: installs the Debian packages (deploy/install-deps.sh), builds build/metrogw and
 build/metrogw-sim, starts redis-server, three city platform simulators and three city nodes
@@ -59,7 +63,12 @@ everything running.
   --single  instead: one node with the embedded default configuration (listener
             127.0.0.1:$LISTEN_PORT, admin 127.0.0.1:$ADMIN_PORT) in front of a demo upstream
   --stop    stop the processes started by a previous run (pidfiles in ${STATE_DIR#"$ROOT"/})
+  --no-build  skip installing and building: use the binaries already built (or those named by
+            METROGW_BIN and METROGW_SIM_BIN); for tests that run the quickstart deployment
   --help    show this text
+
+Environment: METROGW_QUICKSTART_DIR puts pidfiles, logs, configs and certificates elsewhere than
+${STATE_DIR#"$ROOT"/}/.
 EOF
 }
 
@@ -406,31 +415,41 @@ run_federation() {
 }
 
 main() {
-  local mode=federation once=0
-  case "${1:-}" in
-    "") ;;
-    --once) once=1 ;;
-    --single) mode=single ;;
-    --stop)
-      stop_all
-      return 0
-      ;;
-    -h | --help)
-      usage
-      return 0
-      ;;
-    *)
-      usage >&2
-      die "unknown argument '$1'"
-      ;;
-  esac
+  local mode=federation once=0 build=1
+  while (($# > 0)); do
+    case "$1" in
+      --once) once=1 ;;
+      --single) mode=single ;;
+      --no-build) build=0 ;;
+      --stop) mode=stop ;;
+      -h | --help)
+        usage
+        return 0
+        ;;
+      *)
+        usage >&2
+        die "unknown argument '$1'"
+        ;;
+    esac
+    shift
+  done
+  if [[ $mode == stop ]]; then
+    stop_all
+    return 0
+  fi
 
   if [[ -d $STATE_DIR ]] && compgen -G "$STATE_DIR/*.pid" >/dev/null; then
     log "stopping the previous demo first"
     stop_all
   fi
-  install_deps
-  build_gateway
+  if ((build)); then
+    install_deps
+    build_gateway
+  else
+    METROGW_BIN="${BIN_FROM_ENV:-$METROGW_BIN}"
+    SIM_BIN="${SIM_FROM_ENV:-$SIM_BIN}"
+    [[ -x $METROGW_BIN && -x $SIM_BIN ]] || die "--no-build: $METROGW_BIN or $SIM_BIN is not built"
+  fi
   if [[ $mode == single ]]; then
     run_single
   else

@@ -40,10 +40,22 @@ EOF
 
 install_deps() { "$ROOT/deploy/install-deps.sh"; }
 
+# The doctor console's browser test drives Debian's Chromium with playwright-core, the one package
+# taken from the npm registry (pinned in tests/console/package-lock.json; no browser download).
+install_browser_test_deps() {
+  local dir="$ROOT/tests/console"
+  if [[ -d $dir/node_modules/playwright-core && ! $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
+    return 0
+  fi
+  echo "test.sh: installing the console test's npm packages (npm ci in tests/console)"
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+}
+
 run_default() {
   install_deps
   cmake -S . -B build -DMETROGW_WERROR=ON
   cmake --build build -j"$JOBS"
+  install_browser_test_deps
   exec ctest --test-dir build "${CTEST_ARGS[@]}"
 }
 
@@ -51,6 +63,7 @@ run_sanitize() {
   install_deps
   cmake -S . -B build-asan -DMETROGW_SANITIZE=ON -DMETROGW_BENCH=OFF
   cmake --build build-asan -j"$JOBS"
+  install_browser_test_deps
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$ROOT/fuzz/ubsan.supp
   exec ctest --test-dir build-asan "${CTEST_ARGS[@]}"

@@ -13,6 +13,15 @@ namespace {
   return std::string(model::bodyKind(request->body.type));
 }
 
+// The platform's own appointment id and the slots it took: what a test needs to find a booking the
+// gateway delivered at the simulated hospital. Neither identifies the patient.
+[[nodiscard]] std::string appointmentFacts(const model::AppointmentT& appointment) {
+  std::string facts = " appointment=" + appointment.id;
+  for (const auto& slot : appointment.slots)
+    if (slot) facts += " slot=" + slot->id;
+  return facts;
+}
+
 }  // namespace
 
 void logExchange(std::string_view dialect, const model::EnvelopeT* request, const model::EnvelopeT& answer,
@@ -25,6 +34,7 @@ void logExchange(std::string_view dialect, const model::EnvelopeT* request, cons
   msg += " ";
   msg += std::to_string(status);
   if (const auto* p = answer.body.AsProblem()) msg += " " + p->type;
+  if (const auto* a = answer.body.AsAppointment()) msg += appointmentFacts(*a);
   log::info("sim", msg);
 }
 
