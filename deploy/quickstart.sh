@@ -347,7 +347,7 @@ start_redis() {
 }
 
 start_federation() {
-  local certs="$STATE_DIR/certs" configs="$STATE_DIR/config" entry name city dialect main admin platform
+  local certs="$STATE_DIR/certs" configs="$STATE_DIR/config" entry name city dialect admin platform
   log "generating node certificates in ${certs#"$ROOT"/}/ and configs in ${configs#"$ROOT"/}/"
   "$ROOT/deploy/gen-node-certs.sh" "$certs" nanjing wuhu maanshan
   # The person-token key the three nodes share (identity/token.h): a fresh one per demo.
@@ -356,7 +356,7 @@ start_federation() {
     --redis "127.0.0.1:$REDIS_PORT" --key-file "$STATE_DIR/person-token.keys" \
     --sharing "$STATE_DIR/audit" --booking
   for entry in "${CITIES[@]}"; do
-    read -r name city dialect main admin platform <<<"$entry"
+    read -r name city dialect _ admin platform <<<"$entry"
     log "starting the $name platform simulator ($dialect, city $city) on 127.0.0.1:$platform"
     start_service "sim-$name" "$SIM_BIN" --dialect "$dialect" --city "$city" --port "$platform"
     if ! wait_line "sim-$name" '"event":"ready"' 20; then
@@ -366,7 +366,7 @@ start_federation() {
     fi
   done
   for entry in "${CITIES[@]}"; do
-    read -r name city dialect main admin platform <<<"$entry"
+    read -r name _ _ _ admin _ <<<"$entry"
     start_node "metrogw-$name" "$admin" "$configs/$name.yaml"
   done
 }
