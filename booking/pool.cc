@@ -107,26 +107,21 @@ std::vector<std::string> Pool::args(const Idempotency* idem, const Caller* calle
 
 void Pool::run(const redis::Script& script, const std::vector<std::string>& argv, OutcomeCallback done,
                bool mutating) {
-  if (!mutating || wait_replicas_ == 0) {
+  if (!mutating || durability_.replicas == 0) {
     redis_.eval(script, {}, argv,
                 [done = std::move(done)](StatusOr<redis::Reply> r) { done(outcomeOf(std::move(r))); });
     return;
   }
   redis_.eval(
       script, {}, argv,
-      [client = &redis_, replicas = wait_replicas_, timeout = wait_timeout_,
-       done = std::move(done)](StatusOr<redis::Reply> r) mutable {
+      [client = &redis_, durability = durability_, done = std::move(done)](StatusOr<redis::Reply> r) mutable {
         auto outcome = outcomeOf(std::move(r));
         if (!outcome.isOk() || !outcome->ok || outcome->replay) return done(std::move(outcome));
-        client->command(
-            {"WAIT", std::to_string(replicas), std::to_string(timeout.count())},
-            [replicas, outcome = std::move(outcome).value(),
-             done = std::move(done)](StatusOr<redis::Reply> w) mutable {
-              const long long acked = w.isOk() && w->type == redis::Reply::Type::kInteger ? w->integer : -1;
-              if (acked >= static_cast<long long>(replicas)) return done(std::move(outcome));
-              done(Status::upstreamUnavailable("not yet on " + std::to_string(replicas) + " replica(s) (" +
-                                               std::to_string(std::max(acked, 0LL)) +
-                                               " acknowledged); retry with the same Idempotency-Key"));
+        redis::waitForReplicas(
+            *client, durability,
+            [outcome = std::move(outcome).value(), done = std::move(done)](const Status& s) mutable {
+              if (s.isOk()) return done(std::move(outcome));
+              done(Status::upstreamUnavailable(s.message() + "; retry with the same Idempotency-Key"));
             });
       });
 }

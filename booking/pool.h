@@ -29,6 +29,7 @@
 #include "config/booking.h"
 #include "gateway/http/problem.h"
 #include "redis/client.h"
+#include "redis/durability.h"
 
 namespace metrogw::booking {
 
@@ -145,10 +146,7 @@ class Pool {
   // redis.wait_replicas / wait_timeout_ms: a booking, hold or cancellation is confirmed only when
   // that many replicas acknowledged it (so a Sentinel failover cannot lose it); otherwise 503 and
   // the caller retries with the same Idempotency-Key (the stored answer is replayed).
-  void setDurability(uint32_t replicas, std::chrono::milliseconds timeout) {
-    wait_replicas_ = replicas;
-    wait_timeout_ = timeout;
-  }
+  void setDurability(const redis::Durability& durability) { durability_ = durability; }
   void search(const SlotSearch& query, SearchCallback done);
 
   // Slot sync: upsert a batch under generation `gen`, then withdraw what `gen` did not see.
@@ -157,7 +155,7 @@ class Pool {
 
  private:
   [[nodiscard]] std::vector<std::string> args(const Idempotency* idem, const Caller* caller) const;
-  // A mutating script's success is answered only once `wait_replicas_` replicas hold it (WAIT).
+  // A mutating script's success is answered only once `durability_` is met (WAIT).
   void run(const redis::Script& script, const std::vector<std::string>& argv, OutcomeCallback done,
            bool mutating = true);
 
@@ -165,8 +163,7 @@ class Pool {
   std::string prefix_;
   std::string city_;
   config::Booking settings_;
-  uint32_t wait_replicas_ = 0;
-  std::chrono::milliseconds wait_timeout_{500};
+  redis::Durability durability_;
   std::string rules_json_;
 };
 

@@ -71,12 +71,12 @@ Status Service::refresh() {
     redis_->start();
     city_ = now->federation->city;
     pool_ = std::make_unique<Pool>(*redis_, now->redis->key_prefix, city_, *now->booking);
-    pool_->setDurability(now->redis->wait_replicas, now->redis->wait_timeout);
+    pool_->setDurability(redis::durabilityFrom(*now->redis));
     syncer_ = std::make_unique<Syncer>(*pool_, *redis_, node_,
                                        worker_.node_name + "/" + std::to_string(worker_.worker_index));
   } else {
     pool_->setSettings(*now->booking);
-    pool_->setDurability(now->redis->wait_replicas, now->redis->wait_timeout);
+    pool_->setDurability(redis::durabilityFrom(*now->redis));
   }
   config_ = std::move(now);
   return Status::ok();

@@ -131,10 +131,11 @@ struct Redis {
   // before every connect, so the node follows a failover without a restart; `address` is unused.
   std::vector<HostAddress> sentinels;
   std::string sentinel_master;
-  // Bookings, holds and cancellations are confirmed only once this many replicas hold them (WAIT,
-  // up to wait_timeout); 0: the primary's own fsync (appendfsync always) is the durability.
+  // Bookings, holds, cancellations and consent records are confirmed only once this many replicas
+  // hold them (WAIT, up to wait_timeout, which must be shorter than command_timeout; unset: four
+  // fifths of it); 0: the primary's own fsync (appendfsync always) is the durability.
   uint32_t wait_replicas = 0;
-  Millis wait_timeout{500};
+  Millis wait_timeout{200};
   std::string password_file;  // optional; AUTH with its first line
   uint32_t db = 0;
   Millis connect_timeout{1'000};

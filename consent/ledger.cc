@@ -86,11 +86,13 @@ void Ledger::grant(Record record, RecordCallback done) {
   std::vector<std::string> keys{key("consent", record.id), key("consents", record.patient_token)};
   std::vector<std::string> args{std::move(json), record.id};
   redis_.eval(grantScript(), keys, args,
-              [record = std::move(record), done = std::move(done)](StatusOr<Reply> reply) mutable {
+              [this, alive = alive_, record = std::move(record),
+               done = std::move(done)](StatusOr<Reply> reply) mutable {
+                if (!*alive) return;
                 if (Status s = replyError(reply); !s.isOk()) return done(s);
                 if (reply->type != Reply::Type::kInteger || reply->integer != 1)
                   return done(Status::internal("consent ledger: record id collision"));
-                done(std::move(record));
+                confirm(std::move(record), std::move(done));
               });
 }
 
@@ -118,7 +120,9 @@ void Ledger::storeRevocation(const Record& grant, const Record& revocation, Reco
   redis_.eval(revokeScript(),
               {key("consent", grant.id), key("consent", revocation.id), key("consents", grant.patient_token),
                key("consent-revoked", grant.id)},
-              {json, revocation.id, key("consent", "")}, [done = std::move(done)](StatusOr<Reply> reply) {
+              {json, revocation.id, key("consent", "")},
+              [this, alive = alive_, done = std::move(done)](StatusOr<Reply> reply) mutable {
+                if (!*alive) return;
                 if (Status s = replyError(reply); !s.isOk()) return done(s);
                 if (reply->type != Reply::Type::kArray || reply->elements.empty())
                   return done(Status::internal("consent ledger: unexpected revoke reply"));
@@ -126,8 +130,19 @@ void Ledger::storeRevocation(const Record& grant, const Record& revocation, Reco
                   return done(Status::notFound("no such consent in this ledger"));
                 if (reply->elements.size() < 2 || reply->elements[1].type != Reply::Type::kString)
                   return done(Status::internal("consent ledger: revocation record missing"));
-                done(fromJson(reply->elements[1].str));
+                auto stored = fromJson(reply->elements[1].str);
+                if (!stored.isOk()) return done(std::move(stored));
+                confirm(std::move(stored).value(), std::move(done));
               });
+}
+
+void Ledger::confirm(Record stored, RecordCallback done) {
+  if (durability_.replicas == 0) return done(std::move(stored));
+  redis::waitForReplicas(redis_, durability_,
+                         [stored = std::move(stored), done = std::move(done)](const Status& s) mutable {
+                           if (!s.isOk()) return done(s);
+                           done(std::move(stored));
+                         });
 }
 
 void Ledger::history(const std::string& token, HistoryCallback done) {

@@ -6,7 +6,8 @@
 //   <prefix>consent-revoked:<id>      the id of the revocation that ended grant <id> (SET NX)
 // Each write is one Lua script, so a record and its place in the history appear together. Nothing
 // here expires or is deleted: a revocation is a new record. Durability is the Redis server's
-// (appendonly yes, appendfsync everysec or always for the ledger's database).
+// (appendonly yes, appendfsync always for the ledger's database) and, with redis.wait_replicas, a
+// grant or revocation is confirmed only once that many replicas acknowledged it (setDurability).
 //
 // Ids are "<home city>-<32 hex>": the city tells every node which ledger holds the record, so a
 // revocation always lands in the ledger of its grant.
@@ -24,6 +25,7 @@
 
 #include "consent/record.h"
 #include "redis/client.h"
+#include "redis/durability.h"
 
 namespace metrogw::consent {
 
@@ -45,16 +47,24 @@ class Ledger {
   // The patient's records in recorded order (empty when none).
   void history(const std::string& token, HistoryCallback done);
 
+  // redis.wait_replicas: a grant or revocation is answered only once replicas hold it; otherwise
+  // upstreamUnavailable (the record may still be stored: a retried grant gets a new id, a retried
+  // revocation the existing one).
+  void setDurability(const redis::Durability& durability) { durability_ = durability; }
+
   // A fresh record id for `city`.
   [[nodiscard]] static std::string newId(const std::string& city);
 
  private:
   [[nodiscard]] std::string key(std::string_view kind, std::string_view id) const;
   void storeRevocation(const Record& grant, const Record& revocation, RecordCallback done);
+  // Answers `stored` once durability_ is met (at once when no replica is asked for).
+  void confirm(Record stored, RecordCallback done);
 
   redis::Client& redis_;
   std::string prefix_;
   std::string city_;
+  redis::Durability durability_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -101,8 +101,13 @@ void readRedis(const MapReader& root, LoadContext& ctx) {
   m->readMillis("connect_timeout_ms", out.connect_timeout);
   m->readMillis("command_timeout_ms", out.command_timeout);
   m->readInt("wait_replicas", out.wait_replicas, 0, 16);
-  m->readMillis("wait_timeout_ms", out.wait_timeout);
+  // WAIT is a command like any other: the client's command timeout would end it first. Unset, the
+  // wait takes four fifths of the command timeout.
+  if (!m->readMillis("wait_timeout_ms", out.wait_timeout)) out.wait_timeout = out.command_timeout * 4 / 5;
   m->readNonEmptyString("key_prefix", out.key_prefix);
+  if (out.wait_replicas > 0 && out.wait_timeout >= out.command_timeout)
+    ctx.reader.error(m->where(), "redis.wait_timeout_ms must be shorter than command_timeout_ms (" +
+                                     std::to_string(out.command_timeout.count()) + " ms)");
   ctx.config.redis = std::move(out);
 }
 

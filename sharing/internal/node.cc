@@ -50,6 +50,7 @@ Status Node::ready() {
   if (!same_redis) RETURN_IF_ERROR(connectRedis(*now->redis));
   city_ = now->federation->city;
   ledger_ = std::make_unique<consent::Ledger>(*redis_, now->redis->key_prefix, city_);
+  ledger_->setDurability(redis::durabilityFrom(*now->redis));
   settings_.emplace(std::move(settings));
   if (!metrics_) {
     if (worker_.metrics == nullptr) fallback_metrics_ = std::make_unique<observability::Registry>(1);

@@ -113,6 +113,7 @@ TEST(IdentityConfigTest, SentinelAndReplicaAcknowledgement) {
   auto cfg = loadOk(with(R"(identity: { key_file: keys.txt }
 redis:
   sentinel: { master: pool, addresses: ["127.0.0.1:26379", "10.0.0.2:26380"] }
+  command_timeout_ms: 1000
   wait_replicas: 1
   wait_timeout_ms: 800
 )"));
@@ -123,12 +124,19 @@ redis:
   EXPECT_EQ(cfg->redis->sentinels[1].port, 26380);
   EXPECT_EQ(cfg->redis->wait_replicas, 1U);
   EXPECT_EQ(cfg->redis->wait_timeout.count(), 800);
+  cfg = loadOk(
+      with("identity: { key_file: keys.txt }\nredis: { address: \"127.0.0.1:6379\", wait_replicas: 1 }\n"));
+  EXPECT_EQ(cfg->redis->wait_timeout.count(), 200);  // four fifths of the default command timeout (250 ms)
 
   auto errors = loadErrors(with(R"(identity: { key_file: keys.txt }
 redis:
   sentinel: { addresses: ["somewhere"], extra: 1 }
   wait_replicas: 99
 )"));
+  EXPECT_THAT(loadErrors(with("identity: { key_file: keys.txt }\nredis: { address: \"127.0.0.1:6379\", "
+                              "wait_replicas: 1, wait_timeout_ms: 250 }\n")),
+              ::testing::Contains(
+                  HasSubstr("redis.wait_timeout_ms must be shorter than command_timeout_ms (250 ms)")));
   EXPECT_THAT(errors, ::testing::Contains(HasSubstr("redis.sentinel: missing required key 'master'")));
   EXPECT_THAT(errors, ::testing::Contains(HasSubstr("bad sentinel address 'somewhere'")));
   EXPECT_THAT(errors, ::testing::Contains(HasSubstr("extra")));

@@ -151,5 +151,42 @@ TEST_F(LedgerTest, RedisDownFailsInsteadOfAnsweringEmpty) {
   EXPECT_FALSE(out->isOk());  // never "no consent records" when the ledger cannot be read
 }
 
+// redis.wait_replicas: without a replica the grant is stored but not confirmed (503 for the
+// caller, who may retry); once a replica follows the primary, grants and revocations are confirmed.
+TEST_F(LedgerTest, WithWaitReplicasAWriteIsConfirmedOnlyOnceAReplicaHoldsIt) {
+  ledger_->setDurability({1, std::chrono::milliseconds(200)});
+  auto unconfirmed = grant(grantFor("t1.fff"));
+  ASSERT_EQ(unconfirmed.status().code(), StatusCode::kUpstreamUnavailable);
+  EXPECT_NE(unconfirmed.status().message().find("not yet on 1 replica(s) (0 acknowledged)"),
+            std::string::npos)
+      << unconfirmed.status().toString();
+  EXPECT_EQ(history("t1.fff").size(), 1U);  // stored on the primary all the same
+
+  redis::test::RedisServer replica;
+  ASSERT_TRUE(replica.start());
+  auto replica_options = options();
+  replica_options.port = replica.port();
+  auto to_replica = readyClient(replica_options);
+  std::optional<StatusOr<redis::Reply>> follows;
+  to_replica->command({"REPLICAOF", "127.0.0.1", std::to_string(server_.port())},
+                      [&](StatusOr<redis::Reply> r) { follows.emplace(std::move(r)); });
+  ASSERT_TRUE(runUntil(d_, [&] { return follows.has_value(); }));
+  ASSERT_TRUE(follows->isOk());
+
+  // The first sync takes a moment: wait up to 3 s, on a client whose command timeout is longer
+  // (WAIT is ended by whichever comes first).
+  ledger_.reset();
+  auto patient = options();
+  patient.command_timeout = std::chrono::milliseconds(4000);
+  client_ = readyClient(patient);
+  ledger_ = std::make_unique<Ledger>(*client_, "mgw:", "3201");
+  ledger_->setDurability({1, std::chrono::milliseconds(3000)});
+  auto confirmed = grant(grantFor("t1.ggg"));
+  ASSERT_TRUE(confirmed.isOk()) << confirmed.status().toString();
+  auto revoked = revoke(confirmed->id, kNow);
+  ASSERT_TRUE(revoked.isOk()) << revoked.status().toString();
+  EXPECT_EQ(revoked->revokes, confirmed->id);
+}
+
 }  // namespace
 }  // namespace metrogw::consent

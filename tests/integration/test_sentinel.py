@@ -59,6 +59,10 @@ class SentinelFailoverTest(test_booking.BookingTest):
         old = f'  address: "127.0.0.1:{self.redis.port}"'
         self.assertIn(old, text)
         addresses = ", ".join(f'"127.0.0.1:{s.port}"' for s in self.sentinels)
+        old_timeout = "  command_timeout_ms: 200"
+        self.assertIn(old_timeout, text)
+        # WAIT must end before the client's command timeout does.
+        text = text.replace(old_timeout, "  command_timeout_ms: 3000")
         return text.replace(old, f"  sentinel: {{ master: {MASTER}, addresses: [{addresses}] }}\n"
                                  "  wait_replicas: 1\n  wait_timeout_ms: 2000")
 

@@ -113,9 +113,10 @@ class RedisServer {
 
   pid_t spawn() {
     std::vector<std::string> args = {
-        "redis-server", "--port",    std::to_string(port_), "--bind",      "127.0.0.1",
-        "--save",       "",          "--appendonly",        "no",          "--dir",
-        dir_,           "--logfile", dir_ + "/redis.log",   "--daemonize", "no"};
+        "redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+        "no", "--dir", dir_, "--logfile", dir_ + "/redis.log", "--daemonize", "no",
+        // A replica's first sync starts at once (Redis 7 waits 5 s for more replicas by default).
+        "--repl-diskless-sync-delay", "0"};
     if (!password_.empty()) {
       args.emplace_back("--requirepass");
       args.push_back(password_);
