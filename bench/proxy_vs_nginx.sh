@@ -12,7 +12,9 @@
 # requests per CPU-second.
 #
 # Environment: METROGW_BIN (default build/metrogw), DURATION seconds per run (10), ROUNDS (2),
-# KEEP_WORKDIR=1 keeps the temporary directory (configs, logs, wrk output).
+# KEEP_WORKDIR=1 keeps the temporary directory (configs, logs, wrk output). PIN=1 pins the proxy
+# under test to CPU 1 and wrk and the upstream to CPU 0 (taskset), so the two proxies' latency is
+# not decided by where the scheduler put the load generator; it needs at least 2 CPUs.
 # Everything listens on 127.0.0.1 only, on free ports, under one mktemp -d directory.
 set -euo pipefail
 
@@ -22,6 +24,13 @@ cd "$ROOT"
 DURATION="${DURATION:-10}"
 ROUNDS="${ROUNDS:-2}"
 METROGW_BIN="${METROGW_BIN:-build/metrogw}"
+PIN="${PIN:-0}"
+PROXY_CPU=()  # command prefixes: taskset with PIN=1, nothing otherwise
+LOAD_CPU=()
+if [[ $PIN == 1 ]]; then
+  PROXY_CPU=(taskset -c 1)
+  LOAD_CPU=(taskset -c 0)
+fi
 readonly WARMUP_S=2 THREADS=2 CONNECTIONS=64 UPSTREAM_KEEPALIVE=64 START_TIMEOUT_S=20
 # The upstream's answer, 100 bytes; both proxies must return exactly this.
 readonly BODY='{"service":"bench-upstream","status":"ok","data":"0123456789abcdef0123456789abcdef0123456789ab"}'
@@ -38,6 +47,11 @@ source "$ROOT/bench/lib.sh"
 check_environment() {
   [[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "DURATION must be a positive number of seconds, got '$DURATION'"
   [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive integer, got '$ROUNDS'"
+  [[ $PIN == 0 || $PIN == 1 ]] || die "PIN must be 0 or 1, got '$PIN'"
+  if [[ $PIN == 1 ]]; then
+    command -v taskset >/dev/null || die "PIN=1 needs taskset (Debian package util-linux)"
+    (($(nproc) >= 2)) || die "PIN=1 needs at least 2 CPUs"
+  fi
   local tool
   for tool in nginx wrk curl python3 pgrep getconf; do
     command -v "$tool" >/dev/null || die "$tool not found; run deploy/install-deps.sh"
@@ -155,7 +169,9 @@ start_nginx() {
     cat "$dir/check.log" >&2
     die "nginx rejected $dir/nginx.conf"
   }
-  start "$name" nginx -p "$dir/" -c "$dir/nginx.conf" -g 'daemon off;'
+  local cpu=("${PROXY_CPU[@]}")
+  [[ $name == upstream ]] && cpu=("${LOAD_CPU[@]}")
+  start "$name" "${cpu[@]}" nginx -p "$dir/" -c "$dir/nginx.conf" -g 'daemon off;'
 }
 
 start_metrogw() {
@@ -164,7 +180,7 @@ start_metrogw() {
     cat "$WORK/metrogw/check.log" >&2
     die "metrogw --check rejected the generated $conf"
   }
-  start metrogw "$METROGW_BIN" --config "$conf"
+  start metrogw "${PROXY_CPU[@]}" "$METROGW_BIN" --config "$conf"
 }
 
 # verify NAME URL: the proxy must answer 200 with exactly the upstream's body.
@@ -190,9 +206,9 @@ run_one() {
   local url="http://127.0.0.1:$port/bench" out="$WORK/wrk-$round-$name.txt"
   local before after cpu_s requests rps p50 p99 non2xx errors per_cpu
   progress "round $round/$ROUNDS: $name (${WARMUP_S}s warm-up, ${DURATION}s measured)"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_S}s" "$url" >/dev/null
+  "${LOAD_CPU[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_S}s" "$url" >/dev/null
   before="$(cpu_ticks "$pid")"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" >"$out"
+  "${LOAD_CPU[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" >"$out"
   after="$(cpu_ticks "$pid")"
   alive "$pid" || die "$name died during the run (see $WORK/$name.log)"
 
@@ -254,8 +270,10 @@ main() {
   verify nginx "http://127.0.0.1:$nginx_port/bench"
   verify metrogw "http://127.0.0.1:$metrogw_port/bench"
 
-  printf 'proxy benchmark: wrk -t%d -c%d -d%ds --latency, %d round(s), %d CPU(s), %s, %s\n' \
-    "$THREADS" "$CONNECTIONS" "$DURATION" "$ROUNDS" "$(nproc)" \
+  local pinning="unpinned"
+  [[ $PIN == 1 ]] && pinning="proxy on CPU 1, wrk and upstream on CPU 0"
+  printf 'proxy benchmark: wrk -t%d -c%d -d%ds --latency, %d round(s), %d CPU(s) (%s), %s, %s\n' \
+    "$THREADS" "$CONNECTIONS" "$DURATION" "$ROUNDS" "$(nproc)" "$pinning" \
     "$("$METROGW_BIN" --version 2>/dev/null || echo metrogw)" "$(nginx -v 2>&1 | sed 's/^nginx version: //')"
   MGW_PER_CPU=() MGW_P99=() NGX_PER_CPU=() NGX_P99=()
   local round
