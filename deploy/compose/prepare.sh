@@ -16,7 +16,7 @@
 #   STATE_DIR/compose.env   METROGW_UID / METROGW_GID (the containers run as you, so they can read
 #                           the 0600 key files this script writes) and METROGW_STATE
 #
-# Then: docker compose -f deploy/compose/compose.yaml --env-file STATE_DIR/compose.env up -d --build
+# Then: docker-compose -p metrogw -f deploy/compose/compose.yaml --env-file STATE_DIR/compose.env up -d --build
 # Needs bash, python3 and openssl. Safe to run again (configs and certificates are rewritten).
 set -euo pipefail
 
@@ -98,7 +98,7 @@ done
 # ---------------------------------------------------------------------------------------------
 cat >"$STATE/compose.env" <<EOF
 # Written by deploy/compose/prepare.sh. Use with:
-#   docker compose -f $ROOT/deploy/compose/compose.yaml --env-file $STATE/compose.env ...
+#   docker-compose -p metrogw -f $ROOT/deploy/compose/compose.yaml --env-file $STATE/compose.env ...
 METROGW_UID=$(id -u)
 METROGW_GID=$(id -g)
 METROGW_STATE=$STATE
@@ -111,7 +111,7 @@ fi
 cat <<EOF
 
 prepare: done. Next, from $ROOT:
-  docker compose -f deploy/compose/compose.yaml --env-file $STATE/compose.env up -d --build
-  docker compose -f deploy/compose/compose.yaml --env-file $STATE/compose.env ps
+  docker-compose -p metrogw -f deploy/compose/compose.yaml --env-file $STATE/compose.env up -d --build
+  docker-compose -p metrogw -f deploy/compose/compose.yaml --env-file $STATE/compose.env ps
   python3 deploy/demo/scenario.py --sim deploy/compose/sim.sh
 EOF

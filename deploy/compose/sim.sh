@@ -7,6 +7,9 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 STATE="${METROGW_STATE:-$HERE/../../build/compose}"
-args=(-f "$HERE/compose.yaml")
+args=(-p metrogw -f "$HERE/compose.yaml")
 if [[ -f $STATE/compose.env ]]; then args+=(--env-file "$STATE/compose.env"); fi
-exec docker compose "${args[@]}" exec -T sim-nanjing metrogw-sim "$@"
+# Debian 12's docker-compose (1.29) or the Compose v2 plugin, whichever is installed.
+compose=(docker-compose)
+command -v docker-compose >/dev/null || compose=(docker compose)
+exec "${compose[@]}" "${args[@]}" exec -T sim-nanjing metrogw-sim "$@"
