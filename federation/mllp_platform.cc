@@ -1,11 +1,11 @@
 #include "federation/mllp_platform.h"
 
-#include <arpa/inet.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
-#include <netinet/in.h>
+#include <netdb.h>
 
 #include <atomic>
+#include <cstring>
 #include <vector>
 
 #include "adapters/hl7v2/mllp.h"
@@ -24,21 +24,14 @@ class MllpExchange {
           finish(Status::upstreamTimeout("platform did not answer in time"));
         }) {}
 
-  void start(const config::HostAddress& address, std::chrono::milliseconds timeout,
-             const std::string& frame) {
+  void start(const SocketAddress& address, std::chrono::milliseconds timeout, const std::string& frame) {
     timer_.enableOnce(timeout);
-    sockaddr_in sin{};
-    sin.sin_family = AF_INET;
-    sin.sin_port = htons(address.port);
-    if (inet_pton(AF_INET, address.host.c_str(), &sin.sin_addr) != 1) {
-      finishLater(Status::upstreamUnavailable("platform address must be an IPv4 literal"));
-      return;
-    }
     bev_ = bufferevent_socket_new(dispatcher_.base(), -1, BEV_OPT_CLOSE_ON_FREE);
     bufferevent_setcb(bev_, &MllpExchange::onRead, nullptr, &MllpExchange::onEvent, this);
     bufferevent_write(bev_, frame.data(), frame.size());
     bufferevent_enable(bev_, EV_READ | EV_WRITE);
-    if (bufferevent_socket_connect(bev_, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)) != 0) {
+    if (bufferevent_socket_connect(bev_, reinterpret_cast<const sockaddr*>(&address.addr),
+                                   static_cast<int>(address.len)) != 0) {
       finishLater(Status::upstreamUnavailable("cannot connect to platform"));
     }
   }
@@ -101,11 +94,38 @@ class MllpExchange {
   adapters::hl7v2::MllpDecoder decoder_;
 };
 
+StatusOr<SocketAddress> resolve(const config::HostAddress& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  const std::string port = std::to_string(host.port);
+  const int rc = getaddrinfo(host.host.c_str(), port.c_str(), &hints, &res);
+  if (rc != 0 || res == nullptr) {
+    return Status::upstreamUnavailable("cannot resolve platform host '" + host.host +
+                                       "': " + gai_strerror(rc));
+  }
+  SocketAddress out;
+  std::memcpy(&out.addr, res->ai_addr, res->ai_addrlen);
+  out.len = res->ai_addrlen;
+  freeaddrinfo(res);
+  return out;
+}
+
 }  // namespace
 
-MllpPlatformClient::MllpPlatformClient(const config::Platform& platform, Dispatcher& dispatcher,
-                                       const adapters::Codec& codec)
-    : address_(platform.address), timeout_(platform.timeout), dispatcher_(dispatcher), codec_(codec) {}
+StatusOr<std::unique_ptr<PlatformClient>> MllpPlatformClient::create(const config::Platform& platform,
+                                                                     Dispatcher& dispatcher,
+                                                                     const adapters::Codec& codec) {
+  auto address = resolve(platform.address);
+  if (!address.isOk()) return address.status();
+  return std::unique_ptr<PlatformClient>(
+      std::make_unique<MllpPlatformClient>(platform, *address, dispatcher, codec));
+}
+
+MllpPlatformClient::MllpPlatformClient(const config::Platform& platform, SocketAddress address,
+                                       Dispatcher& dispatcher, const adapters::Codec& codec)
+    : address_(address), timeout_(platform.timeout), dispatcher_(dispatcher), codec_(codec) {}
 
 void MllpPlatformClient::query(const model::QueryT& query, EnvelopeCallback done) {
   exchange(model::envelopeOf(query), std::move(done));

@@ -1,7 +1,12 @@
 // PlatformClient for HL7 v2 platforms: each exchange is one MLLP-framed request and its answer
 // on a TCP connection to federation.platform.address (connection per exchange: HIS/LIS MLLP
-// listeners commonly expect that), under the platform timeout.
+// listeners commonly expect that), under the platform timeout. A host name is resolved once per
+// worker, when it first asks the platform (getaddrinfo; a failed lookup is retried next time).
 #pragma once
+
+#include <sys/socket.h>
+
+#include <memory>
 
 #include "adapters/codec.h"
 #include "common/event_loop.h"
@@ -9,16 +14,27 @@
 
 namespace metrogw::federation {
 
+// The platform's address, resolved once when the client is made (a host name or a literal).
+struct SocketAddress {
+  sockaddr_storage addr{};
+  socklen_t len = 0;
+};
+
 class MllpPlatformClient final : public PlatformClient {
  public:
-  MllpPlatformClient(const config::Platform& platform, Dispatcher& dispatcher, const adapters::Codec& codec);
+  // Resolves federation.platform.address (getaddrinfo, first TCP result); an error names the host.
+  [[nodiscard]] static StatusOr<std::unique_ptr<PlatformClient>> create(const config::Platform& platform,
+                                                                        Dispatcher& dispatcher,
+                                                                        const adapters::Codec& codec);
+  MllpPlatformClient(const config::Platform& platform, SocketAddress address, Dispatcher& dispatcher,
+                     const adapters::Codec& codec);
   void query(const model::QueryT& query, EnvelopeCallback done) override;
   void command(const model::CommandT& command, EnvelopeCallback done) override;
 
  private:
   void exchange(const model::EnvelopeT& request, EnvelopeCallback done);
 
-  config::HostAddress address_;
+  SocketAddress address_;
   std::chrono::milliseconds timeout_;
   Dispatcher& dispatcher_;
   const adapters::Codec& codec_;

@@ -10,10 +10,7 @@ StatusOr<std::unique_ptr<PlatformClient>> makePlatformClient(const config::Platf
                                                              gateway::WorkerContext& worker) {
   const adapters::Codec* codec = adapters::findCodec(platform.dialect);
   if (codec == nullptr) return Status::invalidArgument("no codec for dialect '" + platform.dialect + "'");
-  if (platform.dialect == "hl7v2") {
-    return std::unique_ptr<PlatformClient>(
-        std::make_unique<MllpPlatformClient>(platform, worker.dispatcher, *codec));
-  }
+  if (platform.dialect == "hl7v2") return MllpPlatformClient::create(platform, worker.dispatcher, *codec);
   RequestBuilder build =
       platform.dialect == "fhir-r4" ? fhirRestBuilder(platform) : v3MessageBuilder(platform, *codec);
   return std::unique_ptr<PlatformClient>(

@@ -45,6 +45,11 @@ class FederationTest(NodeTestCase):
         if text is None:
             with open(os.path.join(self.configs, f"{name}.yaml"), encoding="utf-8") as f:
                 text = f.read()
+            # Wuhu's HL7 v2 platform by host name: the MLLP client resolves it (as in containers).
+            mllp = f'address: "127.0.0.1:{self.ports[name]["platform"]}"'
+            if name == "wuhu":
+                self.assertIn(mllp, text)
+                text = text.replace(mllp, f'address: "localhost:{self.ports[name]["platform"]}"')
         tmpdir = os.path.join(self.tmpdir, f"node-{name}-{time.monotonic_ns()}")
         os.makedirs(tmpdir)
         node = Node(text, tmpdir=tmpdir, start=False)
