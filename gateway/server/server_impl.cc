@@ -17,7 +17,8 @@
 namespace metrogw::gateway {
 namespace {
 
-StatusOr<int> bindListener(const std::string& address, uint16_t port) {
+// share: SO_REUSEPORT, so every worker has its own socket on the port.
+StatusOr<int> bindListener(const std::string& address, uint16_t port, bool share) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -32,7 +33,7 @@ StatusOr<int> bindListener(const std::string& address, uint16_t port) {
   const int one = 1;
   Status status;
   if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-      setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0 ||
+      (share && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0) ||
       ::bind(fd, res->ai_addr, res->ai_addrlen) != 0 || ::listen(fd, 1024) != 0) {
     status = Status::ioError("cannot listen on " + address + ":" + port_str + ": " + std::strerror(errno));
   }
@@ -42,6 +43,17 @@ StatusOr<int> bindListener(const std::string& address, uint16_t port) {
     return status;
   }
   return fd;
+}
+
+// SO_REUSEPORT lets any process of the same user bind the port too, and the kernel would then
+// share connections between them: a second node started by mistake on the same port (or another
+// program) would silently take part of the traffic. A socket without SO_REUSEPORT cannot join such
+// a group, so binding one first tells whether the port is free.
+Status ensureUnused(const std::string& address, uint16_t port) {
+  auto probe = bindListener(address, port, false);
+  if (!probe.isOk()) return probe.status();
+  ::close(*probe);
+  return Status::ok();
 }
 
 uint16_t boundPort(int fd) {
@@ -112,8 +124,12 @@ Status ServerImpl::bindAll() {
   const config::Config& cfg = *snapshot_->config;
   for (const auto& l : cfg.listeners) {
     uint16_t port = l.port;
+    if (port != 0) {
+      if (Status s = ensureUnused(l.address, port); !s.isOk())
+        return Status::ioError("listener '" + l.name + "': " + s.message());
+    }
     for (auto& w : workers_) {
-      auto fd = bindListener(l.address, port);
+      auto fd = bindListener(l.address, port, true);
       if (!fd.isOk()) return Status::ioError("listener '" + l.name + "': " + fd.status().message());
       if (port == 0) port = boundPort(*fd);
       w->addListener(l.name, *fd);

@@ -343,6 +343,21 @@ class LifecycleTest(NodeTestCase):
         gw.proc.send_signal(signal.SIGINT)
         self.assertEqual(gw.wait_exit(10), 0)
 
+    def test_second_node_on_a_taken_port_refuses_to_start(self):
+        # The workers' sockets share the port with SO_REUSEPORT; a second process of the same user
+        # must not join that group and silently take part of the traffic.
+        up = self.upstream()
+        gw = self.node(simple_config([up.address], workers=2))
+        port = gw.port("main")
+        path = os.path.join(gw.tmpdir, "second.yaml")
+        with open(path, "w") as f:
+            f.write(VALID_YAML.replace("    port: 0\nclusters", f"    port: {port}\nclusters"))
+        second = subprocess.run([METROGW_BIN, "--config", path], capture_output=True, text=True, timeout=20)
+        self.assertNotEqual(second.returncode, 0)
+        self.assertIn(f"cannot listen on 127.0.0.1:{port}", second.stderr + second.stdout)
+        for i in range(8):  # every connection still reaches the first node
+            self.assertEqual(request(port, "GET", f"/x/{i}").status, 200)
+
     def test_access_log_flushed_on_exit(self):
         up = self.upstream()
         gw = self.node(simple_config([up.address]))
