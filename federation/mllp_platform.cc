@@ -2,7 +2,6 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
-#include <netdb.h>
 
 #include <atomic>
 #include <cstring>
@@ -30,8 +29,7 @@ class MllpExchange {
     bufferevent_setcb(bev_, &MllpExchange::onRead, nullptr, &MllpExchange::onEvent, this);
     bufferevent_write(bev_, frame.data(), frame.size());
     bufferevent_enable(bev_, EV_READ | EV_WRITE);
-    if (bufferevent_socket_connect(bev_, reinterpret_cast<const sockaddr*>(&address.addr),
-                                   static_cast<int>(address.len)) != 0) {
+    if (bufferevent_socket_connect(bev_, address.get(), static_cast<int>(address.len)) != 0) {
       finishLater(Status::upstreamUnavailable("cannot connect to platform"));
     }
   }
@@ -94,31 +92,16 @@ class MllpExchange {
   adapters::hl7v2::MllpDecoder decoder_;
 };
 
-StatusOr<SocketAddress> resolve(const config::HostAddress& host) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  const std::string port = std::to_string(host.port);
-  const int rc = getaddrinfo(host.host.c_str(), port.c_str(), &hints, &res);
-  if (rc != 0 || res == nullptr) {
-    return Status::upstreamUnavailable("cannot resolve platform host '" + host.host +
-                                       "': " + gai_strerror(rc));
-  }
-  SocketAddress out;
-  std::memcpy(&out.addr, res->ai_addr, res->ai_addrlen);
-  out.len = res->ai_addrlen;
-  freeaddrinfo(res);
-  return out;
-}
-
 }  // namespace
 
 StatusOr<std::unique_ptr<PlatformClient>> MllpPlatformClient::create(const config::Platform& platform,
                                                                      Dispatcher& dispatcher,
                                                                      const adapters::Codec& codec) {
-  auto address = resolve(platform.address);
-  if (!address.isOk()) return address.status();
+  auto address = resolveTcp(platform.address.host, platform.address.port);
+  if (!address.isOk()) {
+    return Status::upstreamUnavailable("cannot resolve platform host '" + platform.address.host +
+                                       "': " + address.status().message());
+  }
   return std::unique_ptr<PlatformClient>(
       std::make_unique<MllpPlatformClient>(platform, *address, dispatcher, codec));
 }

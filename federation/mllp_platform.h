@@ -10,15 +10,10 @@
 
 #include "adapters/codec.h"
 #include "common/event_loop.h"
+#include "common/net.h"
 #include "federation/platform.h"
 
 namespace metrogw::federation {
-
-// The platform's address, resolved once when the client is made (a host name or a literal).
-struct SocketAddress {
-  sockaddr_storage addr{};
-  socklen_t len = 0;
-};
 
 class MllpPlatformClient final : public PlatformClient {
  public:

@@ -1,5 +1,4 @@
 // Server: listener sockets (one SO_REUSEPORT socket per worker and listener), workers, reload, drain.
-#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -9,6 +8,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "common/net.h"
 #include "gateway/server.h"
 #include "gateway/server/snapshot.h"
 #include "gateway/server/stats.h"
@@ -19,26 +19,19 @@ namespace {
 
 // share: SO_REUSEPORT, so every worker has its own socket on the port.
 StatusOr<int> bindListener(const std::string& address, uint16_t port, bool share) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE;
-  addrinfo* res = nullptr;
-  const std::string port_str = std::to_string(port);
-  if (const int rc = getaddrinfo(address.c_str(), port_str.c_str(), &hints, &res);
-      rc != 0 || res == nullptr) {
-    return Status::invalidArgument("cannot resolve listener address '" + address + "': " + gai_strerror(rc));
+  auto where = resolveTcp(address, port, ResolveFor::kBind);
+  if (!where.isOk()) {
+    return Status::invalidArgument("cannot resolve listener address '" + address +
+                                   "': " + where.status().message());
   }
-  const int fd = ::socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  const int fd = ::socket(where->family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   const int one = 1;
-  Status status;
   if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
       (share && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0) ||
-      ::bind(fd, res->ai_addr, res->ai_addrlen) != 0 || ::listen(fd, 1024) != 0) {
-    status = Status::ioError("cannot listen on " + address + ":" + port_str + ": " + std::strerror(errno));
-  }
-  freeaddrinfo(res);
-  if (!status.isOk()) {
+      ::bind(fd, where->get(), where->len) != 0 || ::listen(fd, 1024) != 0) {
+    const int err = errno;
+    Status status = Status::ioError("cannot listen on " + address + ":" + std::to_string(port) + ": " +
+                                    std::strerror(err));
     if (fd >= 0) ::close(fd);
     return status;
   }

@@ -1,30 +1,16 @@
 // Snapshot construction.
 #include "gateway/server/snapshot.h"
 
-#include <netdb.h>
-
-#include <cstring>
-
 namespace metrogw::gateway {
 namespace {
 
 StatusOr<ResolvedHost> resolve(const config::HostAddress& h) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  const std::string port = std::to_string(h.port);
-  const int rc = getaddrinfo(h.host.c_str(), port.c_str(), &hints, &res);
-  if (rc != 0 || res == nullptr) {
-    return Status::invalidArgument("cannot resolve upstream host '" + h.host + "': " + gai_strerror(rc));
+  auto address = resolveTcp(h.host, h.port);
+  if (!address.isOk()) {
+    return Status::invalidArgument("cannot resolve upstream host '" + h.host +
+                                   "': " + address.status().message());
   }
-  ResolvedHost out;
-  out.host = h.host;
-  out.label = h.host + ":" + port;
-  std::memcpy(&out.addr, res->ai_addr, res->ai_addrlen);
-  out.addr_len = res->ai_addrlen;
-  freeaddrinfo(res);
-  return out;
+  return ResolvedHost{h.host + ":" + std::to_string(h.port), h.host, *address};
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/net.h"
 #include "common/status.h"
 #include "config/config.h"
 #include "gateway/router/router.h"
@@ -20,8 +21,7 @@ namespace metrogw::gateway {
 struct ResolvedHost {
   std::string label;  // "host:port" for logs and metrics
   std::string host;   // as configured, for TLS name checks
-  sockaddr_storage addr{};
-  socklen_t addr_len = 0;
+  SocketAddress address;
 };
 
 struct Snapshot {

@@ -26,8 +26,7 @@ bool UpstreamConnection::connect(UpstreamCallbacks* callbacks) {
     ssl = tls->newSsl(addr.host);
     if (ssl == nullptr) return false;
   }
-  auto t = connectTransport(cluster_.dispatcher().base(), reinterpret_cast<const sockaddr*>(&addr.addr),
-                            addr.addr_len, ssl);
+  auto t = connectTransport(cluster_.dispatcher().base(), addr.address.get(), addr.address.len, ssl);
   if (!t.isOk()) return false;
   transport_ = std::move(t).value();
   transport_->setCallbacks(this);
