@@ -34,6 +34,7 @@ using gateway::http::Problem;
     out.ok = true;
     out.status = ok_status;
     out.body = a->description;
+    out.replay = answer->replayed;
     return out;
   }
   return Status::malformedMessage("the owning node answered another kind of message");
@@ -45,7 +46,9 @@ using gateway::http::Problem;
   if (!r->ok) return federation::envelopeProblem(r->problem, r->detail);
   model::AppointmentT a;
   a.description = r->body;
-  return federation::envelopeResponse(200, model::envelopeOf(std::move(a)));
+  model::EnvelopeT env = model::envelopeOf(std::move(a));
+  env.replayed = r->replay;  // so the asking node can mark the replay for its caller too
+  return federation::envelopeResponse(200, env);
 }
 
 [[nodiscard]] SlotSearch searchOf(const model::QueryT& q) {

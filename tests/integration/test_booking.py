@@ -178,8 +178,10 @@ class SearchAndBookTest(BookingTest):
         self.assertEqual((appt["caller_city"], appt["channel"]), ("3402", "anonymous"))
         self.assertEqual(self.redis_in("nanjing", "HGET", f"mgw:pool:appt:{appt['id']}", "status"), b"booked")
         # idempotent retry through the asking node: the first answer, no second booking
+        self.assertIsNone(r.header("idempotent-replayed"))
         r2, again = self.book("wuhu", slot["id"], patient, hold=held["hold"], key="book-1")
         self.assertEqual((r2.status, again), (201, appt))
+        self.assertEqual(r2.header("idempotent-replayed"), "true")  # the owner's mark, carried back
         r3, reused = self.book("wuhu", slot["id"], token(), key="book-1")
         self.assert_problem(r3, reused, 422, "idempotency-key-reused")
         r, read = self.call("wuhu", "GET", f"/v1/appointments/{appt['id']}")
@@ -190,8 +192,10 @@ class SearchAndBookTest(BookingTest):
         r, cancelled = self.call("wuhu", "DELETE", f"/v1/appointments/{appt['id']}", key="cancel-1")
         self.assertEqual((r.status, cancelled["status"]), (200, "cancelled"), cancelled)
         self.assertEqual(int(self.redis_in("nanjing", "HGET", f"mgw:pool:slot:{slot['id']}", "booked")), booked - 1)
+        self.assertIsNone(r.header("idempotent-replayed"))
         r, again = self.call("wuhu", "DELETE", f"/v1/appointments/{appt['id']}", key="cancel-1")
         self.assertEqual((r.status, again), (200, cancelled))
+        self.assertEqual(r.header("idempotent-replayed"), "true")
         self.assertEqual(int(self.redis_in("nanjing", "HGET", f"mgw:pool:slot:{slot['id']}", "booked")), booked - 1)
         # (delivery may append its own retries to the stream: only check both actions were queued)
         actions = [e[1][3] for e in self.redis_in("nanjing", "XRANGE", "mgw:pool:delivery", "-", "+")]
