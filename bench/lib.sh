@@ -106,15 +106,24 @@ for s in socks:
 EOF
 }
 
-# CPU clock ticks (utime + stime, /proc/PID/stat fields 14 and 15) of PID and its descendants.
-cpu_ticks() {
-  local pid stat fields total=0
+# CPU clock ticks in user and in kernel mode ("UTIME STIME", /proc/PID/stat fields 14 and 15) of
+# PID and its descendants.
+cpu_ticks_split() {
+  local pid stat fields user=0 sys=0
   for pid in $(process_tree "$1"); do
     stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
     read -r -a fields <<<"${stat##*) }"  # fields[0] is field 3 (state)
-    total=$((total + fields[11] + fields[12]))
+    user=$((user + fields[11]))
+    sys=$((sys + fields[12]))
   done
-  printf '%s\n' "$total"
+  printf '%s %s\n' "$user" "$sys"
+}
+
+# CPU clock ticks (utime + stime) of PID and its descendants.
+cpu_ticks() {
+  local user sys
+  read -r user sys < <(cpu_ticks_split "$1")
+  printf '%s\n' "$((user + sys))"
 }
 
 # wrk_value FILE KEY: extracts one figure from wrk --latency output. Latencies are in ms.

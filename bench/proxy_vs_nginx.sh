@@ -204,12 +204,12 @@ verify() {
 run_one() {
   local round=$1 name=$2 pid=$3 port=$4
   local url="http://127.0.0.1:$port/bench" out="$WORK/wrk-$round-$name.txt"
-  local before after cpu_s requests rps p50 p99 non2xx errors per_cpu
+  local user0 sys0 user1 sys1 cpu_s user_pct requests rps p50 p99 non2xx errors per_cpu
   progress "round $round/$ROUNDS: $name (${WARMUP_S}s warm-up, ${DURATION}s measured)"
   "${LOAD_CPU[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_S}s" "$url" >/dev/null
-  before="$(cpu_ticks "$pid")"
+  read -r user0 sys0 < <(cpu_ticks_split "$pid")
   "${LOAD_CPU[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" >"$out"
-  after="$(cpu_ticks "$pid")"
+  read -r user1 sys1 < <(cpu_ticks_split "$pid")
   alive "$pid" || die "$name died during the run (see $WORK/$name.log)"
 
   requests="$(wrk_value "$out" requests)"
@@ -226,10 +226,12 @@ run_one() {
     cat "$out" >&2
     die "$name answered $non2xx requests with a status other than 2xx/3xx; figures would be meaningless"
   fi
-  cpu_s="$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')"
+  cpu_s="$(awk -v t=$((user1 - user0 + sys1 - sys0)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')"
+  user_pct="$(awk -v u=$((user1 - user0)) -v t=$((user1 - user0 + sys1 - sys0)) \
+    'BEGIN { printf "%.0f", (t > 0 ? 100 * u / t : 0) }')"
   per_cpu="$(awk -v r="$requests" -v c="$cpu_s" 'BEGIN { printf "%.0f", (c > 0 ? r / c : 0) }')"
-  printf 'round %d %-7s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  proxy cpu %6.2f s  %8s req/cpu-s%s\n' \
-    "$round" "$name" "$rps" "$p50" "$p99" "$cpu_s" "$per_cpu" "${errors:+  (socket errors: $errors)}"
+  printf 'round %d %-7s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  proxy cpu %6.2f s (%2s %% user)  %8s req/cpu-s%s\n' \
+    "$round" "$name" "$rps" "$p50" "$p99" "$cpu_s" "$user_pct" "$per_cpu" "${errors:+  (socket errors: $errors)}"
   if [[ $name == metrogw ]]; then
     MGW_PER_CPU+=("$per_cpu")
     MGW_P99+=("$p99")
