@@ -50,10 +50,10 @@ void Dispatcher::deferredDelete(std::unique_ptr<DeferredDeletable> obj) {
 
 void Dispatcher::clearDeferred() {
   // Destructors may defer more objects; loop until none are left.
+  // The two vectors trade places so both keep their capacity (no allocation per loop turn).
   while (!deferred_.empty()) {
-    std::vector<std::unique_ptr<DeferredDeletable>> batch;
-    batch.swap(deferred_);
-    batch.clear();
+    deferred_.swap(deferred_batch_);
+    deferred_batch_.clear();
   }
 }
 

@@ -99,6 +99,7 @@ class Dispatcher {
   std::deque<std::function<void()>> queue_;
   EventPtr deferred_event_;
   std::vector<std::unique_ptr<DeferredDeletable>> deferred_;
+  std::vector<std::unique_ptr<DeferredDeletable>> deferred_batch_;  // being freed by clearDeferred()
 };
 
 }  // namespace metrogw

@@ -168,11 +168,14 @@ void ServerConnection::onParseError(http::ParseError error) {
 }
 
 bool ServerConnection::onHeaders(http::MessageHead& head) {
-  request_ = RequestInfo{};
+  request_.reset();
   request_.snapshot = worker_.snapshot();
-  request_.head = std::move(head);
+  // Swapped, not moved: the parser clears the head it gets back and reuses its buffers.
+  std::swap(request_.head, head);
   request_.start = RealTimeSource::instance().monotonicNow();
-  request_.start_unix_ms = unixMillis();
+  // Wall-clock time only feeds the access log (recordExchange makes it up if the log was turned on
+  // by a reload in between).
+  if (worker_.accessLog() != nullptr) request_.start_unix_ms = unixMillis();
   response_started_ = response_complete_ = request_complete_ = false;
   framing_ = Framing::kNone;
   assignRequestId();
@@ -315,8 +318,8 @@ void ServerConnection::onTimeout() {
 
 void ServerConnection::writeHead(int status, const http::HeaderMap* headers, std::string_view content_type,
                                  uint64_t length, Framing framing) {
-  std::string out;
-  out.reserve(256);
+  std::string& out = head_scratch_;  // reused: its capacity outlives the request
+  out.clear();
   http::appendStatusLine(out, status);
   if (headers != nullptr) http::appendHeaders(out, *headers);
   if (!content_type.empty()) http::appendHeader(out, "Content-Type", content_type);
@@ -413,7 +416,7 @@ void ServerConnection::finishExchange() {
     closeAfterWrite();
     return;
   }
-  request_ = RequestInfo{};
+  request_.reset();
   response_started_ = response_complete_ = request_complete_ = false;
   phase_ = Phase::kIdle;
   parser_.resume();
@@ -430,7 +433,8 @@ void ServerConnection::recordExchange() {
   cells.duration[cls]->observe(secs);
   if (observability::AccessLog* log = worker_.accessLog()) {
     observability::AccessLogEntry e;
-    e.start_unix_ms = request_.start_unix_ms;
+    e.start_unix_ms = request_.start_unix_ms != 0 ? request_.start_unix_ms
+                                                  : unixMillis() - static_cast<int64_t>(secs * 1000);
     e.request_id = request_.request_id;
     e.listener = listener_.name;
     e.peer_address = peer_;
@@ -455,7 +459,11 @@ void ServerConnection::recordExchange() {
 
 void ServerConnection::assignRequestId() {
   const std::string* given = request_.head.headers.get("x-request-id");
-  request_.request_id = (given != nullptr && validRequestId(*given)) ? *given : worker_.nextRequestId();
+  if (given != nullptr && validRequestId(*given)) {
+    request_.request_id = *given;
+  } else {
+    worker_.nextRequestId(request_.request_id);
+  }
 }
 
 // ---- closing ----

@@ -95,6 +95,7 @@ class ServerConnection : public DeferredDeletable, private http::ParserCallbacks
   ListenerRuntime& listener_;
   std::string peer_;
   std::string caller_;
+  std::string head_scratch_;  // response heads are built here (capacity reused across requests)
   std::unique_ptr<Transport> transport_;
   http::Parser parser_;
   Timer timer_;

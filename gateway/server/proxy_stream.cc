@@ -31,7 +31,6 @@ Framing responseFraming(const http::MessageHead& resp, bool head_request) {
 ProxyStream::ProxyStream(ServerConnection& connection, std::shared_ptr<ClusterState> cluster)
     : conn_(connection),
       cluster_(std::move(cluster)),
-      pending_(evbuffer_new()),
       timer_(connection.worker().dispatcher().base(), [this] { onTimeout(); }) {}
 
 ProxyStream::~ProxyStream() { finish(); }
@@ -127,14 +126,14 @@ void ProxyStream::writeRequest() {
   if (retrying_) {
     evbuffer_add(out, retry_copy_.data(), retry_copy_.size());
   } else {
-    evbuffer_add_buffer(out, pending_.get());
+    if (pending_) evbuffer_add_buffer(out, pending_.get());
   }
   upstream_->flushNow();
 }
 
 void ProxyStream::appendBody(std::string_view data) {
   const bool direct = upstream_ready_ && upstream_ != nullptr;
-  evbuffer* target = direct ? upstream_->output() : pending_.get();
+  evbuffer* target = direct ? upstream_->output() : pendingBuffer();
   const size_t before = evbuffer_get_length(target);
   if (chunked_) {
     http::writeChunk(target, data);
@@ -157,6 +156,11 @@ void ProxyStream::appendBody(std::string_view data) {
   retry_copy_ += framed;
 }
 
+evbuffer* ProxyStream::pendingBuffer() {
+  if (!pending_) pending_.reset(evbuffer_new());  // most requests reach a ready upstream, or have no body
+  return pending_.get();
+}
+
 void ProxyStream::onRequestBody(std::string_view data) {
   if (finished_ || response_started_) return;
   appendBody(data);
@@ -165,7 +169,7 @@ void ProxyStream::onRequestBody(std::string_view data) {
 void ProxyStream::onRequestComplete() {
   request_done_ = true;
   if (finished_ || !chunked_) return;
-  evbuffer* target = (upstream_ready_ && upstream_ != nullptr) ? upstream_->output() : pending_.get();
+  evbuffer* target = (upstream_ready_ && upstream_ != nullptr) ? upstream_->output() : pendingBuffer();
   http::writeLastChunk(target);
   if (upstream_ready_ && upstream_ != nullptr) upstream_->flush();
   if (idempotent_ && retry_copy_ok_) retry_copy_ += "0\r\n\r\n";
@@ -175,7 +179,7 @@ bool ProxyStream::acceptingBody() const {
   const size_t hw = conn_.worker().snapshot()->config->limits.buffer_high_watermark;
   if (finished_) return true;  // body is discarded
   if (upstream_ready_ && upstream_ != nullptr) return upstream_->outputLength() <= hw;
-  return evbuffer_get_length(pending_.get()) <= hw;
+  return !pending_ || evbuffer_get_length(pending_.get()) <= hw;
 }
 
 void ProxyStream::onUpstreamWritable() {

@@ -59,13 +59,14 @@ class ProxyStream final : public Stream, private UpstreamCallbacks {
   void failWith(http::Problem problem, std::string_view detail);
   void countError(UpstreamErrorKind kind);
   void finish();
+  evbuffer* pendingBuffer();
 
   ServerConnection& conn_;
   std::shared_ptr<ClusterState> cluster_;
   UpstreamConnection* upstream_ = nullptr;
   HostState* host_ = nullptr;
   std::string head_;
-  EvbufferPtr pending_;     // body waiting for the upstream to be ready
+  EvbufferPtr pending_;     // body waiting for the upstream to be ready (made on first use)
   std::string retry_copy_;  // framed body kept for a retry
   bool retry_copy_ok_ = true;
   bool chunked_ = false;

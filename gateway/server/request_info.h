@@ -26,6 +26,24 @@ struct RequestInfo {
   std::string upstream_host;
   std::string flags;
 
+  // Back to the state of a new exchange. Unlike `*this = RequestInfo{}` this keeps the capacity of
+  // the strings and of the header list, so a keep-alive connection stops allocating them anew for
+  // every request. A new member must be reset here too.
+  void reset() {
+    snapshot.reset();
+    head.clear();
+    request_id.clear();
+    start = {};
+    start_unix_ms = 0;
+    route = nullptr;
+    params.clear();
+    status = 0;
+    bytes_in = bytes_out = 0;
+    retries = 0;
+    upstream_host.clear();
+    flags.clear();
+  }
+
   void addFlag(std::string_view f) {
     if (!flags.empty()) flags += ',';
     flags += f;

@@ -208,11 +208,13 @@ void Worker::beginDrain() {
     c->drain();
 }
 
-std::string Worker::nextRequestId() {
-  char buf[33];
-  std::snprintf(buf, sizeof(buf), "%016llx%016llx", static_cast<unsigned long long>(splitmix(id_state_[0])),
-                static_cast<unsigned long long>(splitmix(id_state_[1])));
-  return buf;
+void Worker::nextRequestId(std::string& out) {
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  const uint64_t words[2] = {splitmix(id_state_[0]), splitmix(id_state_[1])};
+  out.resize(32);
+  for (size_t w = 0; w < 2; ++w) {
+    for (size_t i = 0; i < 16; ++i) out[w * 16 + i] = kHex[(words[w] >> (60 - 4 * i)) & 0xFU];
+  }
 }
 
 }  // namespace metrogw::gateway

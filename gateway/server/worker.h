@@ -73,7 +73,8 @@ class Worker {
   [[nodiscard]] LocalHandler* handler(const std::string& name) const;
   [[nodiscard]] observability::AccessLog* accessLog() const { return access_log_.get(); }
   [[nodiscard]] bool draining() const { return draining_; }
-  [[nodiscard]] std::string nextRequestId();
+  // A fresh 32-hex-digit request id, written into `out` (whose capacity is reused).
+  void nextRequestId(std::string& out);
   void removeConnection(ServerConnection* conn);
 
  private:

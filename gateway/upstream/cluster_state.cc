@@ -67,11 +67,14 @@ bool ClusterState::tryStartRetry() {
 }
 
 HostState& ClusterState::pickHost(const HostState* avoid) {
-  const MonotonicTime now = RealTimeSource::instance().monotonicNow();
+  MonotonicTime now{};  // read the clock only when a host has been ejected at some point
   const size_t n = hosts_.size();
   for (size_t attempt = 0; attempt < n; ++attempt) {
     HostState& h = hosts_[rr_++ % n];
-    if (h.ejected_until > now) continue;
+    if (h.ejected_until != MonotonicTime{}) {
+      if (now == MonotonicTime{}) now = RealTimeSource::instance().monotonicNow();
+      if (h.ejected_until > now) continue;
+    }
     if (&h == avoid && n > 1) continue;
     return h;
   }

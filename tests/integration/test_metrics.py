@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Observability: Prometheus metrics (content and promtool lint), admin endpoints, access log."""
 
+import datetime
 import http.client
 import json
 import os
@@ -154,6 +155,9 @@ class MetricsTest(NodeTestCase):
         self.assertEqual(last[0]["cluster"], "up")
         self.assertEqual(last[0]["upstream"], self.up.address)
         self.assertEqual(last[0]["method"], "GET")
+        # ts is the request's wall-clock start, in UTC
+        ts = datetime.datetime.strptime(last[0]["ts"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+        self.assertLess(abs(ts.timestamp() - time.time()), 30, last[0]["ts"])
         statuses = sorted(e["status"] for e in entries)
         self.assertIn(405, statuses)
         self.assertIn(500, statuses)
