@@ -61,7 +61,10 @@ run_default() {
 
 run_sanitize() {
   install_deps
-  cmake -S . -B build-asan -DMETROGW_SANITIZE=ON -DMETROGW_BENCH=OFF
+  # -O1 (what the sanitizers' authors advise) and line tables only (-g1): half the compile time of
+  # -O2 -g with the same symbolised stack traces. No -DNDEBUG: asserts are checked here too.
+  cmake -S . -B build-asan -DMETROGW_SANITIZE=ON -DMETROGW_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1"
   cmake --build build-asan -j"$JOBS"
   install_browser_test_deps
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
