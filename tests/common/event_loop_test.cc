@@ -1,10 +1,12 @@
-// Tests for Dispatcher::post across threads and Timer.
+// Tests for Dispatcher::post across threads, deferred deletion and Timer.
 #include "common/event_loop.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <thread>
+#include <vector>
 
 namespace metrogw {
 namespace {
@@ -28,6 +30,39 @@ TEST(DispatcherTest, PostFromOtherThreadRunsOnLoopThread) {
   t.join();
   EXPECT_EQ(ran.load(), 100);
   EXPECT_EQ(ran_on, loop_thread);
+}
+
+// Records its destruction; may defer another object from its destructor, as streams do.
+class Tracked final : public DeferredDeletable {
+ public:
+  Tracked(std::vector<int>& log, int id, Dispatcher* chain_to = nullptr, int chained_id = 0)
+      : log_(log), id_(id), chain_to_(chain_to), chained_id_(chained_id) {}
+  ~Tracked() override {
+    log_.push_back(id_);
+    if (chain_to_ != nullptr) chain_to_->deferredDelete(std::make_unique<Tracked>(log_, chained_id_));
+  }
+
+ private:
+  std::vector<int>& log_;
+  int id_;
+  Dispatcher* chain_to_;
+  int chained_id_;
+};
+
+TEST(DispatcherTest, DeferredDeleteFreesOnTheNextLoopTurnIncludingWhatDestructorsDefer) {
+  Dispatcher d;
+  std::vector<int> freed;
+  d.deferredDelete(std::make_unique<Tracked>(freed, 1));
+  d.deferredDelete(std::make_unique<Tracked>(freed, 2, &d, 3));
+  EXPECT_TRUE(freed.empty());  // nothing is freed while the caller's stack may still use it
+  d.post([&] { d.exit(); });
+  d.run();
+  EXPECT_EQ(freed, (std::vector<int>{1, 2, 3}));
+  // The lists are reused: a second round works the same.
+  d.deferredDelete(std::make_unique<Tracked>(freed, 4, &d, 5));
+  d.post([&] { d.exit(); });
+  d.run();
+  EXPECT_EQ(freed, (std::vector<int>{1, 2, 3, 4, 5}));
 }
 
 TEST(TimerTest, FiresOnceAndCanBeCancelled) {
