@@ -16,7 +16,6 @@ StatusOr<SocketAddress> resolveTcp(const std::string& host, uint16_t port, Resol
   const std::string port_str = std::to_string(port);
   const int rc = getaddrinfo(host.c_str(), port_str.c_str(), &hints, &res);
   if (rc != 0 || res == nullptr) {
-    if (res != nullptr) freeaddrinfo(res);
     return Status::invalidArgument(rc != 0 ? gai_strerror(rc) : "no address");
   }
   SocketAddress out;

@@ -173,9 +173,6 @@ bool ServerConnection::onHeaders(http::MessageHead& head) {
   // Swapped, not moved: the parser clears the head it gets back and reuses its buffers.
   std::swap(request_.head, head);
   request_.start = RealTimeSource::instance().monotonicNow();
-  // Wall-clock time only feeds the access log (recordExchange makes it up if the log was turned on
-  // by a reload in between).
-  if (worker_.accessLog() != nullptr) request_.start_unix_ms = unixMillis();
   response_started_ = response_complete_ = request_complete_ = false;
   framing_ = Framing::kNone;
   assignRequestId();
@@ -433,8 +430,8 @@ void ServerConnection::recordExchange() {
   cells.duration[cls]->observe(secs);
   if (observability::AccessLog* log = worker_.accessLog()) {
     observability::AccessLogEntry e;
-    e.start_unix_ms = request_.start_unix_ms != 0 ? request_.start_unix_ms
-                                                  : unixMillis() - static_cast<int64_t>(secs * 1000);
+    // The wall clock is read only here, for the log: start = now - duration.
+    e.start_unix_ms = unixMillis() - static_cast<int64_t>(secs * 1000);
     e.request_id = request_.request_id;
     e.listener = listener_.name;
     e.peer_address = peer_;

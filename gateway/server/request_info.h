@@ -16,7 +16,6 @@ struct RequestInfo {
   http::MessageHead head;
   std::string request_id;
   MonotonicTime start{};
-  int64_t start_unix_ms = 0;
   const RouteEntry* route = nullptr;
   PathParams params;
   int status = 0;
@@ -34,7 +33,6 @@ struct RequestInfo {
     head.clear();
     request_id.clear();
     start = {};
-    start_unix_ms = 0;
     route = nullptr;
     params.clear();
     status = 0;
